@@ -1,0 +1,80 @@
+"""The synthetic cohort: shapes, ranges, determinism, label/report agreement, file round-trip."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from demos.xray_report.data import (
+    LABELS,
+    Findings,
+    load_cohort,
+    make_cohort,
+    render,
+    save_cohort,
+    write_report,
+)
+
+
+def test_cohort_shapes_ranges_and_determinism() -> None:
+    a = make_cohort(24, 48, seed=3)
+    b = make_cohort(24, 48, seed=3)
+    assert a.images.shape == (24, 1, 48, 48)
+    assert a.images.dtype == np.float32
+    assert 0.0 <= a.images.min() and a.images.max() <= 1.0
+    assert a.labels.shape == (24, len(LABELS))
+    np.testing.assert_array_equal(a.images, b.images)
+    assert a.reports == b.reports
+    assert not np.array_equal(a.images, make_cohort(24, 48, seed=4).images)
+
+
+def test_no_finding_is_exclusive_of_pathology() -> None:
+    labels = make_cohort(300, 32, seed=0).labels
+    pathology = labels[:, :5].any(axis=1)
+    np.testing.assert_array_equal(labels[:, LABELS.index("no_finding")], ~pathology)
+    assert 0.1 < labels.mean(axis=0).min() and labels.mean(axis=0).max() < 0.5
+
+
+def test_cardiomegaly_widens_the_heart() -> None:
+    rng = np.random.default_rng(0)
+    normal = render(Findings(), 96, rng)
+    big = render(Findings(cardiomegaly=True), 96, rng)
+    row = 96 * 65 // 100  # through the heart, above the diaphragm
+    assert (big[row] > 0.6).sum() > (normal[row] > 0.6).sum() + 5
+
+
+def test_effusion_fills_the_costophrenic_angle() -> None:
+    rng = np.random.default_rng(1)
+    clear = render(Findings(), 96, rng)
+    wet = render(Findings(effusion=("right", "moderate")), 96, rng)
+    corner = (slice(60, 68), slice(18, 26))  # right costophrenic angle
+    assert wet[corner].mean() > clear[corner].mean() + 0.15
+
+
+def test_reports_negate_absent_findings() -> None:
+    rng = np.random.default_rng(2)
+    texts = [write_report(Findings(), rng, negation_rate=1.0) for _ in range(20)]
+    assert all(t.startswith(("The heart", "Heart", "No", "The cardio")) for t in texts)
+    assert all("pneumothorax" in t.lower() for t in texts)
+
+
+def test_invalid_sizes_are_clear_errors() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        make_cohort(0, 64, seed=0)
+    with pytest.raises(ValueError, match="at least 32 pixels"):
+        make_cohort(2, 8, seed=0)
+
+
+def test_save_load_round_trip(tmp_path: Path) -> None:
+    cohort = make_cohort(5, 32, seed=9)
+    path = tmp_path / "cohort.npz"
+    save_cohort(cohort, path)
+    back = load_cohort(path)
+    np.testing.assert_array_equal(back.images, cohort.images)
+    assert back.reports == cohort.reports
+    assert back.findings == cohort.findings
+    with pytest.raises(ValueError, match="cohort not found"):
+        load_cohort(tmp_path / "missing.npz")
+    path.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="not a valid cohort file"):
+        load_cohort(path)
