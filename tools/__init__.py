@@ -1,0 +1,1 @@
+"""MedGen Atlas tools: load, check, render, search and export the catalog."""

@@ -1,0 +1,210 @@
+"""The catalog's command line: a thin typer layer over the library.
+
+Each command calls library functions and turns their failures into one clear message and an exit
+code; no command prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(
+    name="tools",
+    help="MedGen Atlas: validate, scaffold, export and report on the catalog.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+new_app = typer.Typer(help="Scaffold a new catalog entry with comments.", no_args_is_help=True)
+app.add_typer(new_app, name="new")
+
+RootOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="Repository root (the folder holding catalog/); found from the current folder by default.",
+    ),
+]
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` (default: the current folder) that holds `catalog/`."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "catalog").is_dir():
+            return folder
+    return here
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one message to stderr and exit."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def load_valid(root: Path | None):  # type: ignore[no-untyped-def]
+    """Load and check the catalog; on any error print every problem and exit 1."""
+    from tools.checks import validate as run_validate
+    from tools.problems import Severity
+
+    cat, problems = run_validate(find_root(root))
+    errs = [p for p in problems if p.severity is Severity.error]
+    if errs:
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+        fail(f"the catalog has {len(errs)} error(s); fix them first")
+    return cat
+
+
+@app.command()
+def validate(root: RootOpt = None) -> None:
+    """Check every catalog file; print each problem as `path:line: field: message`, exit 1 on errors."""
+    from tools.checks import validate as run_validate
+    from tools.problems import Severity
+
+    cat, problems = run_validate(find_root(root))
+    for problem in problems:
+        typer.echo(str(problem))
+    n_err = sum(1 for p in problems if p.severity is Severity.error)
+    n_warn = len(problems) - n_err
+    summary = (
+        f"{len(cat.techniques)} techniques, {len(cat.papers)} papers, {len(cat.datasets)} datasets, "
+        f"{len(cat.demos)} demos: {n_err} error(s), {n_warn} warning(s)"
+    )
+    typer.echo(summary, err=True)
+    raise typer.Exit(1 if n_err else 0)
+
+
+@app.command()
+def schema(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only report stale files; exit 1 if any.")
+    ] = False,
+    root: RootOpt = None,
+) -> None:
+    """Write the JSON Schema files (catalog/schemas/) that editors use, generated from schema.py."""
+    from tools.schema_files import stale_schemas, write_schemas
+
+    base = find_root(root)
+    if check:
+        stale = stale_schemas(base)
+        for name in stale:
+            typer.echo(f"catalog/schemas/{name}: stale; run `python -m tools schema`")
+        raise typer.Exit(1 if stale else 0)
+    changed = write_schemas(base)
+    typer.echo(f"wrote {len(changed)} schema file(s)" if changed else "schema files are up to date")
+
+
+@new_app.command("technique")
+def new_technique(
+    input: Annotated[str, typer.Option("--input", help="Input modality slug, e.g. audio.")],
+    output: Annotated[str, typer.Option("--output", help="Output modality slug, e.g. text.")],
+    root: RootOpt = None,
+) -> None:
+    """Scaffold catalog/techniques/<input>-to-<output>.yaml with comments."""
+    from tools.load import load_catalog
+    from tools.scaffold import ScaffoldError
+    from tools.scaffold import new_technique as scaffold
+
+    cat, _ = load_catalog(find_root(root))
+    try:
+        path = scaffold(cat, input, output)
+    except ScaffoldError as exc:
+        fail(str(exc))
+    typer.echo(f"wrote {path}; replace every TODO, then run `python -m tools validate`")
+
+
+@new_app.command("paper")
+def new_paper(
+    technique: Annotated[
+        list[str], typer.Option("--technique", "-t", help="Technique id (repeatable).")
+    ],
+    arxiv: Annotated[str | None, typer.Option("--arxiv", help="arXiv id without version.")] = None,
+    doi: Annotated[str | None, typer.Option("--doi", help="DOI, for papers outside arXiv.")] = None,
+    root: RootOpt = None,
+) -> None:
+    """Scaffold catalog/papers/<id>.yaml with comments (see also `add-paper`)."""
+    from tools.load import load_catalog
+    from tools.scaffold import ScaffoldError
+    from tools.scaffold import new_paper as scaffold
+
+    cat, _ = load_catalog(find_root(root))
+    try:
+        path = scaffold(cat, arxiv, doi, technique)
+    except ScaffoldError as exc:
+        fail(str(exc))
+    typer.echo(f"wrote {path}; replace every TODO, then run `python -m tools validate`")
+
+
+class ExportFormat(StrEnum):
+    """What `export` writes."""
+
+    json = "json"
+    bibtex = "bibtex"
+
+
+@app.command()
+def export(
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="json (whole catalog) or bibtex.")
+    ] = ExportFormat.json,
+    technique: Annotated[
+        list[str] | None,
+        typer.Option("--technique", "-t", help="BibTeX: only these techniques' papers."),
+    ] = None,
+    paper: Annotated[
+        list[str] | None, typer.Option("--paper", "-p", help="BibTeX: only these papers.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Export the catalog as versioned JSON, or BibTeX for any set of papers."""
+    from tools.checks import suggest
+    from tools.export import to_bibtex, to_json
+
+    cat = load_valid(root)
+    if format is ExportFormat.json:
+        text = to_json(cat)
+    else:
+        chosen = {}
+        for tid in technique or []:
+            if tid not in cat.techniques:
+                fail(f"unknown technique `{tid}`{suggest(tid, cat.techniques)}")
+            chosen.update({p.id: p for p in cat.papers_for(tid)})
+        for pid in paper or []:
+            if pid not in cat.papers:
+                fail(f"unknown paper `{pid}`{suggest(pid, cat.papers)}")
+            chosen[pid] = cat.papers[pid]
+        text = to_bibtex(chosen.values() if (technique or paper) else cat.papers.values())
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    root: RootOpt = None,
+) -> None:
+    """Coverage: papers per technique and group, techniques without papers, years, share with code."""
+    from tools.stats import coverage, format_coverage
+
+    cat = load_valid(root)
+    data = coverage(cat)
+    typer.echo(json.dumps(data, indent=2) if as_json else format_coverage(data))
+
+
+def main() -> None:
+    """Entry point for `python -m tools`."""
+    app()

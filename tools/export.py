@@ -1,0 +1,122 @@
+"""Exports of the catalog: a versioned JSON document and BibTeX."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from tools.load import Catalog
+from tools.schema import Paper
+
+EXPORT_VERSION = 1
+"""Bumped whenever the JSON export changes shape; readers check it."""
+
+
+def catalog_dict(cat: Catalog) -> dict[str, Any]:
+    """The whole catalog as plain JSON-ready data, deterministic (sorted by id)."""
+
+    def dump(items: Iterable[Any]) -> list[dict[str, Any]]:
+        return [item.model_dump(mode="json", exclude_none=True) for item in items]
+
+    techniques = []
+    for tech in sorted(cat.techniques.values(), key=lambda t: t.id):
+        data = tech.model_dump(mode="json", exclude_none=True)
+        data["papers"] = [p.id for p in cat.papers_for(tech.id)]
+        data["datasets"] = [d.id for d in cat.datasets_for(tech.id)]
+        data["demos"] = [d.id for d in cat.demos_for(tech.id)]
+        techniques.append(data)
+    return {
+        "version": EXPORT_VERSION,
+        "groups": dump(cat.groups.values()),
+        "modalities": dump(cat.modalities.values()),
+        "techniques": techniques,
+        "papers": dump(sorted(cat.papers.values(), key=lambda p: p.id)),
+        "datasets": dump(sorted(cat.datasets.values(), key=lambda d: d.id)),
+        "demos": dump(sorted(cat.demos.values(), key=lambda d: d.id)),
+    }
+
+
+def technique_dict(cat: Catalog, technique_id: str) -> dict[str, Any]:
+    """One technique with its papers, datasets and demos inlined."""
+    tech = cat.techniques[technique_id]
+    data = tech.model_dump(mode="json", exclude_none=True)
+    data["version"] = EXPORT_VERSION
+    data["papers"] = [p.model_dump(mode="json", exclude_none=True) for p in cat.papers_for(tech.id)]
+    data["datasets"] = [
+        d.model_dump(mode="json", exclude_none=True) for d in cat.datasets_for(tech.id)
+    ]
+    data["demos"] = [d.model_dump(mode="json", exclude_none=True) for d in cat.demos_for(tech.id)]
+    return data
+
+
+def to_json(cat: Catalog) -> str:
+    """The versioned JSON export as text."""
+    return json.dumps(catalog_dict(cat), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def bibtex_escape(text: str) -> str:
+    """Escape LaTeX's special characters in a field value."""
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def bibtex_key(paper: Paper) -> str:
+    """`<first-author-surname><year><first-title-word>`, ASCII only."""
+    surname = paper.authors[0].split()[-1] if paper.authors else "anon"
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", _ascii(paper.title)) if len(w) > 3]
+    first = words[0] if words else "paper"
+    return re.sub(r"[^a-z0-9]", "", f"{_ascii(surname)}{paper.year}{first}".lower())
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def paper_bibtex(paper: Paper) -> str:
+    """One BibTeX entry: @article with a venue, else @misc (arXiv preprint)."""
+    fields: list[tuple[str, str]] = [
+        ("title", "{" + bibtex_escape(paper.title) + "}"),
+        ("author", bibtex_escape(" and ".join(paper.authors))),
+        ("year", str(paper.year)),
+    ]
+    entry_type = "misc"
+    if paper.venue:
+        entry_type = "article"
+        fields.append(("journal", bibtex_escape(paper.venue)))
+    if paper.doi:
+        fields.append(("doi", paper.doi))
+    if paper.arxiv:
+        fields += [("eprint", paper.arxiv), ("archiveprefix", "arXiv")]
+    fields.append(("url", paper.url))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{entry_type}{{{bibtex_key(paper)},\n{body}\n}}\n"
+
+
+def to_bibtex(papers: Iterable[Paper]) -> str:
+    """BibTeX for a set of papers, keys made unique with a suffix where they collide."""
+    out = []
+    used: dict[str, int] = {}
+    for paper in sorted(papers, key=lambda p: (bibtex_key(p), p.id)):
+        entry = paper_bibtex(paper)
+        key = bibtex_key(paper)
+        used[key] = used.get(key, 0) + 1
+        if used[key] > 1:
+            entry = entry.replace(f"{{{key},", f"{{{key}{chr(ord('a') + used[key] - 2)},", 1)
+        out.append(entry)
+    return "\n".join(out)

@@ -1,0 +1,258 @@
+"""The catalog's schema: the only definition of what an entry may hold.
+
+Every model forbids unknown fields. JSON Schema files for editors are generated from these models
+(`python -m tools schema`), never written by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ARXIV_RE = r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})$"
+DOI_RE = r"^10\.\d{4,9}/\S+$"
+TECHNIQUE_ID_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*-to-[a-z0-9]+(?:-[a-z0-9]+)*$"
+PAPER_ID_RE = r"^(?:\d{4}\.\d{4,5}|[a-z0-9]+(?:[.-][a-z0-9]+)*)$"
+TODO_MARK = "TODO"
+
+
+def _http_url(value: str) -> str:
+    """Accept only absolute http(s) URLs with a host; anything else (javascript:, file:) is refused."""
+    match = re.match(r"^(https?)://([^/\s?#]+)(\S*)$", value)
+    if not match or any(c in value for c in "<>\"'`"):
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value
+
+
+def _no_todo(value: str) -> str:
+    """Refuse placeholder text left by `tools new` and `tools add-paper`."""
+    if TODO_MARK in value:
+        raise ValueError("still holds the TODO placeholder: write it in your own words")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE, max_length=80)]
+Url = Annotated[str, StringConstraints(max_length=500), AfterValidator(_http_url)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+Prose = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=600, strip_whitespace=True),
+    AfterValidator(_no_todo),
+]
+LongProse = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=4000, strip_whitespace=True),
+    AfterValidator(_no_todo),
+]
+TechniqueId = Annotated[str, StringConstraints(pattern=TECHNIQUE_ID_RE, max_length=120)]
+PaperId = Annotated[str, StringConstraints(pattern=PAPER_ID_RE, max_length=120)]
+
+
+class Entry(BaseModel):
+    """Base for every catalog model: unknown fields are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
+
+
+class Maturity(StrEnum):
+    """How far an application has come, from an idea to routine clinical use."""
+
+    concept = "concept"
+    research = "research"
+    clinical_evaluation = "clinical-evaluation"
+    clinical_use = "clinical-use"
+
+
+class PaperKind(StrEnum):
+    """What a paper contributes."""
+
+    method = "method"
+    survey = "survey"
+    dataset = "dataset"
+    benchmark = "benchmark"
+
+
+class Access(StrEnum):
+    """How a reader obtains a dataset."""
+
+    open = "open"
+    registration = "registration"
+    credentialed = "credentialed"
+    restricted = "restricted"
+    unknown = "unknown"
+
+
+class Group(Entry):
+    """A section of the atlas (the seed's sections: text, image, ..., claims)."""
+
+    id: Slug
+    label: ShortText
+    description: Prose
+
+
+class Modality(Entry):
+    """A data modality in the controlled vocabulary; `parent` makes `x-ray` an `image`."""
+
+    slug: Slug
+    label: ShortText
+    group: Slug = Field(description="The group (section) id this modality belongs to.")
+    parent: Slug | None = Field(default=None, description="A broader modality slug, or null.")
+    aliases: list[ShortText] = Field(default_factory=list, description="Other names readers use.")
+    description: Prose
+
+
+class ModalityFile(Entry):
+    """The whole `catalog/modalities.yaml`: the groups and the modality vocabulary."""
+
+    groups: list[Group] = Field(min_length=1)
+    modalities: list[Modality] = Field(min_length=1)
+
+
+class Application(Entry):
+    """One medical application of a technique, with how mature it is."""
+
+    text: Prose
+    maturity: Maturity
+
+
+class LiteratureCheck(Entry):
+    """A dated note that the literature was searched and nothing published was found."""
+
+    checked: dt.date
+    note: Prose
+
+
+class Verification(Entry):
+    """Where and when an entry's facts were checked."""
+
+    source: Url
+    date: dt.date
+    fields: list[ShortText] = Field(
+        default_factory=list, description="Fields this source confirmed."
+    )
+
+
+class ImportRecord(Entry):
+    """Machine-derived provenance written by importers (`tools add-paper`); people leave it alone."""
+
+    source: Url
+    retrieved: dt.datetime | dt.date
+    categories: list[ShortText] = Field(default_factory=list)
+    abstract_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
+class Technique(Entry):
+    """A modality pair (`<input>-to-<output>`): what it does and where medicine uses it."""
+
+    id: TechniqueId = Field(description="`<input>-to-<output>`; equals the file name.")
+    input: Slug = Field(description="Input modality slug.")
+    output: Slug = Field(description="Output modality slug.")
+    title: ShortText
+    aliases: list[ShortText] = Field(default_factory=list, description="Names people search with.")
+    summary: Prose = Field(description="One or two sentences ending with a period.")
+    description: LongProse = Field(description="Markdown; our own words.")
+    applications: list[Application] = Field(min_length=1)
+    related: list[TechniqueId] = Field(default_factory=list)
+    demos: list[Slug] = Field(default_factory=list)
+    tags: list[Slug] = Field(default_factory=list)
+    seed_sections: list[Slug] = Field(default_factory=list)
+    literature: LiteratureCheck | None = None
+    added: dt.date
+
+
+class Paper(Entry):
+    """A published paper or preprint; it names the techniques it belongs to."""
+
+    id: PaperId = Field(description="arXiv id without version, else a DOI-derived slug.")
+    title: Annotated[str, StringConstraints(min_length=3, max_length=400)]
+    authors: list[ShortText] = Field(min_length=1)
+    year: int = Field(ge=1950, le=2100)
+    venue: ShortText | None = None
+    arxiv: Annotated[str, StringConstraints(pattern=ARXIV_RE)] | None = None
+    doi: Annotated[str, StringConstraints(pattern=DOI_RE, max_length=200)] | None = None
+    url: Url
+    pdf: Url | None = None
+    code: list[Url] = Field(default_factory=list, description="Official code repositories.")
+    kind: PaperKind
+    techniques: list[TechniqueId] = Field(min_length=1)
+    datasets: list[Slug] = Field(default_factory=list)
+    summary: Prose = Field(
+        description="One to three sentences in our own words, ending with a period."
+    )
+    keywords: list[ShortText] = Field(default_factory=list)
+    verified: list[Verification] = Field(min_length=1)
+    imported: ImportRecord | None = None
+    added: dt.date
+
+
+class Dataset(Entry):
+    """A dataset that papers or demos use."""
+
+    id: Slug
+    name: ShortText
+    modalities: list[Slug] = Field(min_length=1)
+    summary: Prose
+    size: ShortText | None = None
+    access: Access
+    license: ShortText | None = None
+    url: Url
+    paper: PaperId | None = None
+    techniques: list[TechniqueId] = Field(default_factory=list)
+    verified: list[Verification] = Field(min_length=1)
+    added: dt.date
+
+
+class DemoNeeds(Entry):
+    """What running a demo takes."""
+
+    cpu_minutes: float | None = Field(
+        default=None, gt=0, description="Quickstart minutes on a CPU."
+    )
+    gpu: ShortText | None = Field(
+        default=None, description="What a GPU adds, or that one is needed."
+    )
+
+
+class Demo(Entry):
+    """A runnable reference implementation in `demos/`, linked from the techniques it illustrates."""
+
+    id: Slug
+    title: ShortText
+    summary: Prose
+    description: LongProse
+    techniques: list[TechniqueId] = Field(min_length=1)
+    package: Annotated[str, StringConstraints(pattern=r"^demos\.[a-z_]+$")]
+    command: ShortText
+    needs: DemoNeeds
+    figure: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]+\.(png|jpg|gif|svg)$")]
+    figure_caption: Prose
+    model_card: Annotated[str, StringConstraints(pattern=r"^demos/[A-Za-z0-9_./-]+\.md$")]
+    paper: PaperId | None = None
+    added: dt.date
+
+
+ENTRY_MODELS: dict[str, type[Entry]] = {
+    "technique": Technique,
+    "paper": Paper,
+    "dataset": Dataset,
+    "demo": Demo,
+}
+"""Entry kind -> model; each kind lives in `catalog/<kind>s/<id>.yaml`."""
+
+SCHEMA_FILES: dict[str, type[Entry]] = {
+    "modalities": ModalityFile,
+    **ENTRY_MODELS,
+}
+"""Name of each generated `catalog/schemas/<name>.schema.json` -> its model."""
+
+
+def json_schema(model: type[Entry]) -> dict[str, Any]:
+    """The JSON Schema that editors use for one kind of file."""
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
