@@ -86,9 +86,21 @@ def parse_yaml(text: str, path: Path) -> SourceDoc:
         raise YamlError(f"invalid YAML: {exc}") from None
     if node is None:
         raise YamlError("file is empty: an entry needs at least its `id`")
+    if "*" in text:
+        _refuse_aliases(text)
     doc = SourceDoc(path=path, data=None)
     doc.data = _build(node, (), doc.lines, set())
     return doc
+
+
+def _refuse_aliases(text: str) -> None:
+    """Refuse the first alias with its own line (composed nodes only know the anchor's line)."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(
+                "YAML anchors and aliases are not allowed in catalog entries",
+                event.start_mark.line + 1,
+            )
 
 
 def load_yaml(path: Path) -> SourceDoc:
