@@ -96,10 +96,18 @@ def write_catalog(root: Path) -> Path:
         (cat / sub).mkdir(parents=True, exist_ok=True)
     (cat / "modalities.yaml").write_text(MODALITIES)
     (cat / "techniques" / "x-ray-to-text.yaml").write_text(
-        TECHNIQUE.format(id="x-ray-to-text", input="x-ray", output="text", title="X-ray to Text", related="[audio-to-text]")
+        TECHNIQUE.format(
+            id="x-ray-to-text",
+            input="x-ray",
+            output="text",
+            title="X-ray to Text",
+            related="[audio-to-text]",
+        )
     )
     (cat / "techniques" / "audio-to-text.yaml").write_text(
-        TECHNIQUE.format(id="audio-to-text", input="audio", output="text", title="Audio to Text", related="[]")
+        TECHNIQUE.format(
+            id="audio-to-text", input="audio", output="text", title="Audio to Text", related="[]"
+        )
     )
     (cat / "papers" / "2101.00001.yaml").write_text(PAPER)
     (cat / "datasets" / "toy-cxr.yaml").write_text(DATASET)

@@ -70,7 +70,9 @@ def test_unreadable_file_is_reported_and_others_still_checked(
         path.write_text(content)
     # a second, independent problem elsewhere must still be reported in the same run
     (catalog_root / "catalog/datasets/toy-cxr.yaml").write_text(
-        (catalog_root / "catalog/datasets/toy-cxr.yaml").read_text().replace("access: open", "access: free")
+        (catalog_root / "catalog/datasets/toy-cxr.yaml")
+        .read_text()
+        .replace("access: open", "access: free")
     )
     code, rows, _ = run_validate(catalog_root)
     assert code == 1
@@ -79,7 +81,9 @@ def test_unreadable_file_is_reported_and_others_still_checked(
     assert int(mine[0]["line"]) == line
     assert mine[0]["field"] == field
     assert fragment.lower() in mine[0]["msg"].lower()
-    assert any(r["path"] == "catalog/datasets/toy-cxr.yaml" and r["field"] == "access" for r in rows)
+    assert any(
+        r["path"] == "catalog/datasets/toy-cxr.yaml" and r["field"] == "access" for r in rows
+    )
 
 
 def test_alias_bomb_is_refused_quickly(catalog_root: Path) -> None:
@@ -103,7 +107,9 @@ def test_oversized_file(catalog_root: Path) -> None:
     assert "over the" in rows[0]["msg"] and rows[0]["path"].endswith("audio-to-text.yaml")
 
 
-def test_schema_errors_are_located(write_entry: Callable[[str, str], Path], catalog_root: Path) -> None:
+def test_schema_errors_are_located(
+    write_entry: Callable[[str, str], Path], catalog_root: Path
+) -> None:
     write_entry(
         "techniques/audio-to-text.yaml",
         """\
@@ -122,7 +128,9 @@ def test_schema_errors_are_located(write_entry: Callable[[str, str], Path], cata
     )
     write_entry(
         "papers/2101.00001.yaml",
-        (catalog_root / "catalog/papers/2101.00001.yaml").read_text().replace("year: 2021", "year: twenty"),
+        (catalog_root / "catalog/papers/2101.00001.yaml")
+        .read_text()
+        .replace("year: 2021", "year: twenty"),
     )
     code, rows, _ = run_validate(catalog_root)
     assert code == 1
@@ -133,10 +141,14 @@ def test_schema_errors_are_located(write_entry: Callable[[str, str], Path], cata
     assert any("unknown field" in r["msg"] for r in rows)
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a", "https://x.org/<script>"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a", "https://x.org/<script>"]
+)
 def test_only_http_urls(catalog_root: Path, url: str) -> None:
     path = catalog_root / "catalog/papers/2101.00001.yaml"
-    path.write_text(path.read_text().replace("url: https://arxiv.org/abs/2101.00001", f'url: "{url}"'))
+    path.write_text(
+        path.read_text().replace("url: https://arxiv.org/abs/2101.00001", f'url: "{url}"')
+    )
     code, rows, _ = run_validate(catalog_root)
     assert code == 1
     assert [(r["field"], r["line"]) for r in rows] == [("url", "6")]
@@ -153,7 +165,10 @@ def test_dangling_references_suggest_near_misses(catalog_root: Path) -> None:
     code, rows, _ = run_validate(catalog_root)
     assert code == 1
     msgs = {r["field"]: (r["line"], r["msg"]) for r in rows}
-    assert msgs["techniques[1]"] == ("11", "unknown technique `xray-to-text` (did you mean `x-ray-to-text`?)")
+    assert msgs["techniques[1]"] == (
+        "11",
+        "unknown technique `xray-to-text` (did you mean `x-ray-to-text`?)",
+    )
     assert "did you mean `toy-cxr`" in msgs["datasets[0]"][1]
 
 
@@ -161,9 +176,13 @@ def test_id_must_match_file_name_and_modalities(catalog_root: Path) -> None:
     tdir = catalog_root / "catalog/techniques"
     text = (tdir / "audio-to-text.yaml").read_text()
     (tdir / "audio-to-txt.yaml").write_text(text)
-    (tdir / "audio-to-image.yaml").write_text(text.replace("id: audio-to-text", "id: audio-to-image"))
+    (tdir / "audio-to-image.yaml").write_text(
+        text.replace("id: audio-to-text", "id: audio-to-image")
+    )
     (tdir / "sound-to-text.yaml").write_text(
-        text.replace("id: audio-to-text", "id: sound-to-text").replace("input: audio", "input: sound")
+        text.replace("id: audio-to-text", "id: sound-to-text").replace(
+            "input: audio", "input: sound"
+        )
     )
     code, rows, _ = run_validate(catalog_root)
     assert code == 1
@@ -179,7 +198,8 @@ def test_duplicates_are_found(catalog_root: Path) -> None:
     pdir = catalog_root / "catalog/papers"
     text = (pdir / "2101.00001.yaml").read_text()
     (pdir / "2101.00002.yaml").write_text(
-        text.replace('"2101.00001"', '"2101.00002"').replace("abs/2101.00001", "abs/2101.00002")
+        text.replace('"2101.00001"', '"2101.00002"')
+        .replace("abs/2101.00001", "abs/2101.00002")
         .replace("A Test Paper About Reports", "A test paper about reports!")
     )
     code, rows, _ = run_validate(catalog_root)
@@ -204,7 +224,11 @@ def test_style_rules(catalog_root: Path) -> None:
 
 def test_todo_placeholders_are_rejected(catalog_root: Path) -> None:
     path = catalog_root / "catalog/papers/2101.00001.yaml"
-    path.write_text(path.read_text().replace("summary: Generates reports from radiographs.", "summary: TODO write this."))
+    path.write_text(
+        path.read_text().replace(
+            "summary: Generates reports from radiographs.", "summary: TODO write this."
+        )
+    )
     code, rows, _ = run_validate(catalog_root)
     assert code == 1
     assert rows[0]["field"] == "summary" and "TODO" in rows[0]["msg"]

@@ -1,0 +1,191 @@
+"""The CLI: every command documents itself, scaffolds validate once filled in, exports are right."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.testing import CliRunner
+
+from tools.cli import app
+
+runner = CliRunner()
+
+
+def _commands(group: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    out = []
+    for name, cmd in group.commands.items():
+        out.append((prefix + name, cmd))
+        if hasattr(cmd, "commands"):
+            out += _commands(cmd, prefix + name + " ")
+    return out
+
+
+def test_every_command_has_help_text() -> None:
+    root = typer.main.get_command(app)
+    assert hasattr(root, "commands")
+    commands = _commands(root)
+    assert {"validate", "schema", "export", "stats", "new technique", "new paper"} <= {
+        n for n, _ in commands
+    }
+    for name, cmd in commands:
+        assert (cmd.help or "").strip(), f"`{name}` has no help text"
+        for param in cmd.params:
+            if param.param_type_name == "option" and param.name != "help":
+                assert (param.help or "").strip(), f"`{name} {param.opts[0]}` has no help text"
+
+
+def test_new_technique_scaffold_then_validate(catalog_root: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["new", "technique", "--input", "audio", "--output", "x-ray", "--root", str(catalog_root)],
+    )
+    assert result.exit_code == 0, result.output
+    path = catalog_root / "catalog/techniques/audio-to-x-ray.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../schemas/technique.schema.json")
+    check = runner.invoke(app, ["validate", "--root", str(catalog_root)])
+    assert check.exit_code == 1
+    assert "audio-to-x-ray.yaml" in check.stdout and "TODO" in check.stdout
+    filled = text.replace(
+        "TODO what this technique does, in one or two sentences.", "Sonifies radiographs."
+    )
+    filled = filled.replace("TODO how it works and where it is used.", "It maps pixels to tones.")
+    filled = filled.replace("TODO a medical application.", "Teaching.")
+    path.write_text(filled)
+    assert runner.invoke(app, ["validate", "--root", str(catalog_root)]).exit_code == 0
+    again = runner.invoke(
+        app,
+        ["new", "technique", "--input", "audio", "--output", "x-ray", "--root", str(catalog_root)],
+    )
+    assert again.exit_code == 1 and "already exists" in again.output
+    assert path.read_text() == filled
+
+
+def test_new_technique_unknown_modality(catalog_root: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["new", "technique", "--input", "xray", "--output", "text", "--root", str(catalog_root)],
+    )
+    assert result.exit_code == 1
+    assert "unknown modality `xray` (did you mean `x-ray`?)" in result.output
+
+
+def test_new_paper_scaffold(catalog_root: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "new",
+            "paper",
+            "--arxiv",
+            "2302.00002",
+            "-t",
+            "x-ray-to-text",
+            "--root",
+            str(catalog_root),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = (catalog_root / "catalog/papers/2302.00002.yaml").read_text()
+    assert 'id: "2302.00002"' in text and "techniques: [x-ray-to-text]" in text
+    bad = runner.invoke(
+        app,
+        [
+            "new",
+            "paper",
+            "--arxiv",
+            "2302.00003v2",
+            "-t",
+            "x-ray-to-text",
+            "--root",
+            str(catalog_root),
+        ],
+    )
+    assert bad.exit_code == 1 and "not an arXiv id" in bad.output
+    doi = runner.invoke(
+        app,
+        [
+            "new",
+            "paper",
+            "--doi",
+            "10.1000/ABC.1",
+            "-t",
+            "x-ray-to-text",
+            "--root",
+            str(catalog_root),
+        ],
+    )
+    assert doi.exit_code == 0
+    assert (catalog_root / "catalog/papers/10-1000-abc-1.yaml").exists()
+
+
+def test_export_json_is_versioned_and_complete(catalog_root: Path) -> None:
+    result = runner.invoke(app, ["export", "--format", "json", "--root", str(catalog_root)])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["version"] == 1
+    techniques = {t["id"]: t for t in data["techniques"]}
+    assert techniques["x-ray-to-text"]["papers"] == ["2101.00001"]
+    assert techniques["x-ray-to-text"]["datasets"] == ["toy-cxr"]
+    assert techniques["audio-to-text"]["papers"] == []
+    assert [p["id"] for p in data["papers"]] == ["2101.00001"]
+
+
+def test_export_bibtex_selection_and_escaping(catalog_root: Path) -> None:
+    paper = catalog_root / "catalog/papers/2101.00001.yaml"
+    paper.write_text(
+        paper.read_text().replace("A Test Paper About Reports", "Reports & 100% {Braces}_x")
+    )
+    out = catalog_root / "out.bib"
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            "-f",
+            "bibtex",
+            "-t",
+            "x-ray-to-text",
+            "-o",
+            str(out),
+            "--root",
+            str(catalog_root),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    bib = out.read_text()
+    assert bib.startswith("@misc{turing") is False
+    assert bib.startswith("@misc{lovelace2021reports,")
+    assert r"title = {{Reports \& 100\% \{Braces\}\_x}}" in bib
+    assert "author = {Ada Lovelace and Alan Turing}" in bib
+    assert "eprint = {2101.00001}" in bib
+    empty = runner.invoke(
+        app, ["export", "-f", "bibtex", "-t", "audio-to-text", "--root", str(catalog_root)]
+    )
+    assert empty.exit_code == 0 and empty.stdout == ""
+    unknown = runner.invoke(
+        app, ["export", "-f", "bibtex", "-t", "audio-to-txt", "--root", str(catalog_root)]
+    )
+    assert unknown.exit_code == 1 and "did you mean `audio-to-text`" in unknown.output
+
+
+def test_export_refuses_invalid_catalog(catalog_root: Path) -> None:
+    (catalog_root / "catalog/techniques/audio-to-text.yaml").write_text("id: [\n")
+    result = runner.invoke(app, ["export", "--root", str(catalog_root)])
+    assert result.exit_code == 1
+    assert "audio-to-text.yaml:" in result.output and "fix them first" in result.output
+
+
+def test_stats(catalog_root: Path) -> None:
+    result = runner.invoke(app, ["stats", "--json", "--root", str(catalog_root)])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["papers"] == 1 and data["techniques"] == 2
+    assert data["techniques_without_papers"] == ["audio-to-text"]
+    assert data["techniques_without_papers_unexplained"] == ["audio-to-text"]
+    assert data["papers_per_year"] == {"2021": 1}
+    assert data["share_with_code"] == 1.0
+    assert data["papers_per_group"] == {"text": 1, "image": 1, "audio": 0}
+    table = runner.invoke(app, ["stats", "--root", str(catalog_root)])
+    assert "x-ray-to-text" in table.stdout and "without papers and no note: 1" in table.stdout
