@@ -205,6 +205,161 @@ def stats(
     typer.echo(json.dumps(data, indent=2) if as_json else format_coverage(data))
 
 
+@app.command("add-paper")
+def add_paper(
+    ref: Annotated[str | None, typer.Argument(help="arXiv id or URL, e.g. 2410.13823.")] = None,
+    technique: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--technique", "-t", help="Technique id (repeatable); suggested when left out."
+        ),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help="Refresh the machine-derived fields of an existing entry."),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Accept the suggested techniques without asking.")
+    ] = False,
+    from_bibtex: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-bibtex", help="Import every entry of a BibTeX file (papers outside arXiv)."
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for arXiv per try.")
+    ] = 15.0,
+    retries: Annotated[
+        int, typer.Option("--retries", help="Retries with exponential backoff when arXiv fails.")
+    ] = 3,
+    root: RootOpt = None,
+) -> None:
+    """Add a paper from arXiv (or BibTeX): writes catalog/papers/<id>.yaml with a TODO summary for you."""
+    from tools.arxiv_import import Fetcher, ImportFailure, parse_arxiv_ref
+    from tools.arxiv_import import add_paper as run_add
+    from tools.checks import suggest
+    from tools.load import load_catalog
+
+    base = find_root(root)
+    cat, _ = load_catalog(base)
+    for tid in technique or []:
+        if tid not in cat.techniques:
+            fail(f"unknown technique `{tid}`{suggest(tid, cat.techniques)}")
+    papers_dir = base / "catalog" / "papers"
+    if from_bibtex is not None:
+        from tools.bibtex_import import import_bibtex
+
+        if ref is not None:
+            fail("give an arXiv id or --from-bibtex, not both")
+        if not technique:
+            fail("--from-bibtex needs at least one --technique")
+        if not from_bibtex.is_file():
+            fail(f"{from_bibtex}: file not found")
+        written, skipped, problems = import_bibtex(papers_dir, from_bibtex, list(technique))
+        for path in written:
+            typer.echo(f"wrote {path.relative_to(base)}")
+        for path in skipped:
+            typer.echo(f"{path.relative_to(base)} exists; left unchanged")
+        for bp in problems:
+            typer.echo(f"{from_bibtex}:{bp.line}: {bp.key}: {bp.message}", err=True)
+        raise typer.Exit(1 if problems else 0)
+    if ref is None:
+        fail("give an arXiv id or URL, or --from-bibtex FILE")
+    try:
+        arxiv_id = parse_arxiv_ref(ref)
+        if "/" in arxiv_id:
+            fail(f"old-style arXiv id {arxiv_id}: add it with `tools new paper --doi ...` instead")
+        record = Fetcher(timeout=timeout, retries=retries).fetch(arxiv_id)
+    except ImportFailure as exc:
+        fail(str(exc))
+    if record.withdrawn:
+        fail(
+            f"arXiv marks {arxiv_id} as withdrawn ({record.comment or 'see its page'}); it does not belong in the atlas"
+        )
+    chosen = list(technique or [])
+    existing = (papers_dir / f"{arxiv_id}.yaml").exists()
+    if not chosen and not existing:
+        chosen = _choose_techniques(cat, record.title, record.abstract, yes)
+    result = run_add(papers_dir, record, chosen, update)
+    shown = result.path.relative_to(base)
+    if result.action == "differs":
+        fail(
+            f"{shown} exists and arXiv's metadata differs; rerun with --update to refresh the machine-derived fields (your text is kept)"
+        )
+    messages = {
+        "created": f"wrote {shown}; now write its summary in your own words and run `python -m tools validate`",
+        "updated": f"updated the machine-derived fields of {shown}; your text and comments are kept",
+        "unchanged": f"{shown} is up to date; nothing written",
+    }
+    typer.echo(messages[result.action])
+
+
+def _choose_techniques(cat, title: str, abstract: str, yes: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    """Propose the three likeliest techniques and ask (or accept with --yes)."""
+    from tools.suggest import SuggestionUnavailable, suggest_techniques
+
+    try:
+        ranked = suggest_techniques(cat, title, abstract, k=3)
+    except SuggestionUnavailable as exc:
+        fail(f"{exc}; name the techniques with --technique")
+    if not ranked:
+        fail("no techniques to suggest; name them with --technique")
+    typer.echo("Suggested techniques:")
+    for i, (tid, score) in enumerate(ranked, 1):
+        typer.echo(f"  {i}. {tid:<36} {score:.3f}")
+    if yes:
+        return [ranked[0][0]]
+    if not sys.stdin.isatty():
+        fail("no terminal to ask on; pass --technique ID (or --yes to take the first suggestion)")
+    answer = typer.prompt("Which? numbers separated by commas", default="1")
+    picks = []
+    for part in answer.split(","):
+        part = part.strip()
+        if not part.isdigit() or not 1 <= int(part) <= len(ranked):
+            fail(f"`{part}` is not one of 1-{len(ranked)}")
+        picks.append(ranked[int(part) - 1][0])
+    return list(dict.fromkeys(picks))
+
+
+@app.command("check-links")
+def check_links(
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the report as JSON to this file.")
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 10.0,
+    retries: Annotated[
+        int, typer.Option("--retries", help="Retries with backoff on timeouts and 5xx.")
+    ] = 2,
+    per_host: Annotated[int, typer.Option("--per-host", help="Concurrent requests per host.")] = 2,
+    max_age_days: Annotated[
+        float, typer.Option("--max-age-days", help="Reuse cached good results younger than this.")
+    ] = 7.0,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ignore and do not write the result cache.")
+    ] = False,
+    root: RootOpt = None,
+) -> None:
+    """Check every URL in the catalog; report dead, redirected and slow links with file:line; exit 1 if any is dead."""
+    import datetime as dt
+
+    from tools.links import Checker, LinkCache
+    from tools.links import check_links as run_check
+
+    base = find_root(root)
+    cat = load_valid(base)
+    cache = (
+        None
+        if no_cache
+        else LinkCache(base / ".cache" / "links.json", dt.timedelta(days=max_age_days))
+    )
+    report = run_check(cat, Checker(timeout=timeout, retries=retries, per_host=per_host), cache)
+    typer.echo(report.to_table())
+    if json_out is not None:
+        json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+    raise typer.Exit(1 if report.dead else 0)
+
+
 def main() -> None:
     """Entry point for `python -m tools`."""
     app()

@@ -1,0 +1,280 @@
+"""`tools add-paper`: the real arxiv client against a local server replaying recorded Atom answers."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from typer.testing import CliRunner
+
+from tools.arxiv_import import Fetcher, ImportFailure, parse_arxiv_ref
+from tools.cli import app
+from tools.load import load_catalog
+
+DATA = Path(__file__).parent / "data" / "arxiv"
+runner = CliRunner()
+
+
+class Replay(http.server.BaseHTTPRequestHandler):
+    """Answers by id: recorded feeds, a 503, a slow answer."""
+
+    hits: dict[str, int] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        ids = parse_qs(urlsplit(self.path).query).get("id_list", [""])[0]
+        Replay.hits[ids] = Replay.hits.get(ids, 0) + 1
+        files = {
+            "2101.00009": "normal.xml",
+            "2101.00010": "withdrawn.xml",
+            "2101.99999": "unknown.xml",
+            "2101.00066": "malformed.xml",
+        }
+        if ids == "2101.00503":
+            self.send_response(503)
+            self.end_headers()
+            return
+        if ids == "2101.00777":
+            time.sleep(1.5)
+        body = (DATA / files.get(ids, "normal.xml")).read_bytes()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (the timeout test)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Replay)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/query?{{}}"
+    server.shutdown()
+
+
+@pytest.fixture
+def env(api: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("MEDGEN_ARXIV_API", api)
+    return api
+
+
+def fetcher(api: str, **kw: float) -> Fetcher:
+    return Fetcher(api_url=api, sleep=lambda s: None, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("2410.13823", "2410.13823"),
+        ("2410.13823v3", "2410.13823"),
+        ("arXiv:2410.13823", "2410.13823"),
+        ("https://arxiv.org/abs/2410.13823v1", "2410.13823"),
+        ("https://arxiv.org/pdf/2410.13823.pdf", "2410.13823"),
+    ],
+)
+def test_parse_refs(ref: str, expected: str) -> None:
+    assert parse_arxiv_ref(ref) == expected
+
+
+def test_parse_ref_rejects_garbage() -> None:
+    with pytest.raises(ImportFailure, match="not an arXiv id"):
+        parse_arxiv_ref("https://example.org/2410.13823")
+
+
+def test_fetch_normal_paper(api: str) -> None:
+    rec = fetcher(api).fetch("2101.00009")
+    assert rec.title == "Generating Radiology Reports from Chest Radiographs"
+    assert rec.authors == ["Ada Lovelace", "Alan Turing"]
+    assert rec.published.year == 2021
+    assert rec.categories == ["cs.CV", "cs.CL"]
+    assert rec.doi == "10.1000/fictional.2021.9"
+    assert not rec.withdrawn
+
+
+def test_withdrawn_is_detected(api: str) -> None:
+    assert fetcher(api).fetch("2101.00010").withdrawn
+
+
+def test_unknown_id(api: str) -> None:
+    with pytest.raises(ImportFailure, match="no paper with id 2101.99999"):
+        fetcher(api).fetch("2101.99999")
+
+
+def test_503_retries_with_backoff_then_gives_up(api: str) -> None:
+    waits: list[float] = []
+    before = Replay.hits.get("2101.00503", 0)
+    f = Fetcher(api_url=api, retries=3, backoff=0.5, sleep=waits.append)
+    with pytest.raises(ImportFailure, match="after 4 tries: arXiv answered HTTP 503"):
+        f.fetch("2101.00503")
+    assert waits == [0.5, 1.0, 2.0]
+    assert Replay.hits["2101.00503"] - before == 4
+
+
+def test_malformed_feed(api: str) -> None:
+    with pytest.raises(ImportFailure, match="malformed"):
+        fetcher(api, retries=1).fetch("2101.00066")
+
+
+def test_slow_answer_times_out(api: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(ImportFailure, match="did not answer within 0.3 s"):
+        fetcher(api, timeout=0.3, retries=1).fetch("2101.00777")
+    assert time.perf_counter() - start < 1.4
+
+
+def test_offline_gives_clear_message() -> None:
+    f = Fetcher(api_url="http://127.0.0.1:9/api/query?{}", retries=1, sleep=lambda s: None)
+    with pytest.raises(ImportFailure, match="could not connect to arXiv"):
+        f.fetch("2101.00009")
+
+
+def test_add_paper_cli_creates_then_is_idempotent(catalog_root: Path, env: str) -> None:
+    args = ["add-paper", "2101.00009", "-t", "x-ray-to-text", "--root", str(catalog_root)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    path = catalog_root / "catalog/papers/2101.00009.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../schemas/paper.schema.json\n")
+    assert "TODO" in text and "fictional method" not in text  # the abstract is not pasted
+    cat, problems = load_catalog(catalog_root)
+    assert [(p.field, "TODO" in p.message) for p in problems] == [("summary", True)]
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0 and "up to date" in second.output
+    assert path.read_text() == text
+    third = runner.invoke(app, [*args, "--update"])
+    assert third.exit_code == 0 and path.read_text() == text
+
+
+def test_update_keeps_what_people_wrote(catalog_root: Path, env: str) -> None:
+    path = catalog_root / "catalog/papers/2101.00009.yaml"
+    assert (
+        runner.invoke(
+            app, ["add-paper", "2101.00009", "-t", "x-ray-to-text", "--root", str(catalog_root)]
+        ).exit_code
+        == 0
+    )
+    text = path.read_text()
+    text = text.replace(
+        "title: Generating Radiology Reports from Chest Radiographs", "title: An Old Title"
+    )
+    text = text.replace(
+        "summary: TODO write one to three sentences in your own words (never paste the abstract).",
+        "summary: Writes chest X-ray reports.  # reviewed by a maintainer",
+    )
+    text = text.replace("kind: method", "# hand-written comment kept\nkind: method")
+    path.write_text(text)
+    refused = runner.invoke(app, ["add-paper", "2101.00009", "--root", str(catalog_root)])
+    assert refused.exit_code == 1 and "--update" in refused.output
+    assert path.read_text() == text
+    done = runner.invoke(app, ["add-paper", "2101.00009", "--update", "--root", str(catalog_root)])
+    assert done.exit_code == 0, done.output
+    after = path.read_text()
+    assert "title: Generating Radiology Reports from Chest Radiographs" in after
+    assert "summary: Writes chest X-ray reports.  # reviewed by a maintainer" in after
+    assert "# hand-written comment kept" in after
+    _, problems = load_catalog(catalog_root)
+    assert problems == []
+
+
+def test_add_paper_refuses_withdrawn_and_unknown_technique(catalog_root: Path, env: str) -> None:
+    res = runner.invoke(
+        app, ["add-paper", "2101.00010", "-t", "x-ray-to-text", "--root", str(catalog_root)]
+    )
+    assert res.exit_code == 1 and "withdrawn" in res.output
+    res = runner.invoke(
+        app, ["add-paper", "2101.00009", "-t", "xray-to-text", "--root", str(catalog_root)]
+    )
+    assert res.exit_code == 1 and "did you mean `x-ray-to-text`" in res.output
+    assert not (catalog_root / "catalog/papers/2101.00010.yaml").exists()
+    assert not (catalog_root / "catalog/papers/2101.00009.yaml").exists()
+
+
+def test_add_paper_failure_writes_nothing(catalog_root: Path, env: str) -> None:
+    res = runner.invoke(
+        app,
+        [
+            "add-paper",
+            "2101.00503",
+            "-t",
+            "x-ray-to-text",
+            "--retries",
+            "0",
+            "--root",
+            str(catalog_root),
+        ],
+    )
+    assert res.exit_code == 1 and "HTTP 503" in res.output and "nothing was written" in res.output
+    assert sorted(p.name for p in (catalog_root / "catalog/papers").iterdir()) == [
+        "2101.00001.yaml"
+    ]
+
+
+def test_no_terminal_and_no_technique_asks_for_one(
+    catalog_root: Path, env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tools.suggest
+
+    monkeypatch.setattr(
+        tools.suggest,
+        "suggest_techniques",
+        lambda cat, t, a, k=3: [("x-ray-to-text", 0.61), ("audio-to-text", 0.12)],
+    )
+    res = runner.invoke(app, ["add-paper", "2101.00009", "--root", str(catalog_root)])
+    assert res.exit_code == 1 and "pass --technique" in res.output
+    assert "1. x-ray-to-text" in res.output
+    res = runner.invoke(app, ["add-paper", "2101.00009", "--yes", "--root", str(catalog_root)])
+    assert res.exit_code == 0, res.output
+    assert (
+        "techniques: [x-ray-to-text]"
+        in (catalog_root / "catalog/papers/2101.00009.yaml").read_text()
+    )
+
+
+def test_from_bibtex(catalog_root: Path, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{doe2020,\n  title={Synthetic {CT} from {MRI}},\n  author={Doe, Jane and Roe, Richard},\n"
+        "  journal={Journal of Tests},\n  year={2020},\n  doi={10.1000/TEST.42}\n}\n\n"
+        "@misc{nodoi,\n  title={No identifier},\n  author={X, Y},\n  year={2019}\n}\n"
+    )
+    res = runner.invoke(
+        app,
+        [
+            "add-paper",
+            "--from-bibtex",
+            str(bib),
+            "-t",
+            "x-ray-to-text",
+            "--root",
+            str(catalog_root),
+        ],
+    )
+    assert res.exit_code == 1  # one entry could not be used, and says where
+    assert f"{bib}:9: nodoi: needs a `doi`" in res.output
+    text = (catalog_root / "catalog/papers/10-1000-test-42.yaml").read_text()
+    assert "title: Synthetic CT from MRI" in text and "authors: [Jane Doe, Richard Roe]" in text
+    assert "venue: Journal of Tests" in text
+    again = runner.invoke(
+        app,
+        [
+            "add-paper",
+            "--from-bibtex",
+            str(bib),
+            "-t",
+            "x-ray-to-text",
+            "--root",
+            str(catalog_root),
+        ],
+    )
+    assert "exists; left unchanged" in again.output
