@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -23,9 +24,9 @@ runner = CliRunner()
 class Replay(http.server.BaseHTTPRequestHandler):
     """Answers by id: recorded feeds, a 503, a slow answer."""
 
-    hits: dict[str, int] = {}
+    hits: ClassVar[dict[str, int]] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         ids = parse_qs(urlsplit(self.path).query).get("id_list", [""])[0]
         Replay.hits[ids] = Replay.hits.get(ids, 0) + 1
         files = {
@@ -107,7 +108,7 @@ def test_withdrawn_is_detected(api: str) -> None:
 
 
 def test_unknown_id(api: str) -> None:
-    with pytest.raises(ImportFailure, match="no paper with id 2101.99999"):
+    with pytest.raises(ImportFailure, match=r"no paper with id 2101\.99999"):
         fetcher(api).fetch("2101.99999")
 
 
@@ -128,7 +129,7 @@ def test_malformed_feed(api: str) -> None:
 
 def test_slow_answer_times_out(api: str) -> None:
     start = time.perf_counter()
-    with pytest.raises(ImportFailure, match="did not answer within 0.3 s"):
+    with pytest.raises(ImportFailure, match=r"did not answer within 0\.3 s"):
         fetcher(api, timeout=0.3, retries=1).fetch("2101.00777")
     assert time.perf_counter() - start < 1.4
 
@@ -147,7 +148,7 @@ def test_add_paper_cli_creates_then_is_idempotent(catalog_root: Path, env: str) 
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../schemas/paper.schema.json\n")
     assert "TODO" in text and "fictional method" not in text  # the abstract is not pasted
-    cat, problems = load_catalog(catalog_root)
+    _cat, problems = load_catalog(catalog_root)
     assert [(p.field, "TODO" in p.message) for p in problems] == [("summary", True)]
     second = runner.invoke(app, args)
     assert second.exit_code == 0 and "up to date" in second.output
