@@ -171,6 +171,10 @@ class Paper(Entry):
     id: PaperId = Field(description="arXiv id without version, else a DOI-derived slug.")
     title: Annotated[str, StringConstraints(min_length=3, max_length=400)]
     authors: list[ShortText] = Field(min_length=1)
+    authors_complete: bool = Field(
+        default=True,
+        description="False when the verified sources list only the first authors; shown as 'et al.'.",
+    )
     year: int = Field(ge=1950, le=2100)
     venue: ShortText | None = None
     arxiv: Annotated[str, StringConstraints(pattern=ARXIV_RE)] | None = None
