@@ -92,7 +92,12 @@ def paper_bibtex(paper: Paper) -> str:
     """One BibTeX entry: @article with a venue, else @misc (arXiv preprint)."""
     fields: list[tuple[str, str]] = [
         ("title", "{" + bibtex_escape(paper.title) + "}"),
-        ("author", bibtex_escape(" and ".join(paper.authors))),
+        (
+            "author",
+            bibtex_escape(
+                " and ".join([*paper.authors, *([] if paper.authors_complete else ["others"])])
+            ),
+        ),
         ("year", str(paper.year)),
     ]
     entry_type = "misc"
