@@ -205,6 +205,43 @@ def stats(
     typer.echo(json.dumps(data, indent=2) if as_json else format_coverage(data))
 
 
+@app.command()
+def render(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for the Markdown tree (default: build/docs)."),
+    ] = None,
+    related: Annotated[
+        bool,
+        typer.Option(
+            "--related/--no-related",
+            help="Add nearest entries from semantic search when the search extra is installed.",
+        ),
+    ] = True,
+    root: RootOpt = None,
+) -> None:
+    """Write the site's Markdown tree (pages, exports, feed) for the site engine; exit 1 on errors."""
+    from tools.render import RenderError
+    from tools.render import render as run_render
+    from tools.site_related import load_related
+
+    base = find_root(root)
+    loader = (lambda cat: load_related(cat, base)) if related else None
+    try:
+        result, problems = run_render(base, out, related_loader=loader)
+    except RenderError as exc:
+        fail(str(exc))
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if result is None:
+        fail("the catalog has errors; fix them first (nothing was rendered)")
+    typer.echo(
+        f"rendered {result.pages} pages, {result.files} files into {result.out} "
+        f"({result.written} written, {result.removed} removed) in {result.seconds:.2f} s",
+        err=True,
+    )
+
+
 @app.command("add-paper")
 def add_paper(
     ref: Annotated[str | None, typer.Argument(help="arXiv id or URL, e.g. 2410.13823.")] = None,

@@ -1,0 +1,316 @@
+"""Render the site's Markdown tree from the `Catalog`: `python -m tools render`.
+
+The tree (hand-written pages from `site_src/`, pages generated with the jinja2 templates in
+`tools/templates/site/`, the JSON and BibTeX exports, the Atom feed and the demos' figures) is
+written into a git-ignored folder (default `build/docs`) that the site engine builds. Only files
+whose content changed are rewritten, and files that are no longer produced are removed, so a
+rebuild under `mkdocs serve` touches what changed and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+
+from tools.export import paper_bibtex, technique_dict, to_bibtex, to_json
+from tools.load import Catalog
+from tools.site_config import SiteConfig, read_site_config
+from tools.site_feed import FEED_ENTRIES, PAGE_ENTRIES, additions, by_date
+from tools.site_markdown import markdown_html, safe_url
+from tools.site_related import Related
+from tools.site_schema_doc import field_reference
+from tools.site_urls import (
+    dataset_page,
+    group_page,
+    modality_page,
+    page_url,
+    paper_page,
+    relative,
+    technique_page,
+)
+from tools.site_views import (
+    build_matrix,
+    demos_using_paper,
+    level_labels,
+    modality_datasets,
+    modality_order,
+    paper_row,
+    papers_using_dataset,
+    related_techniques,
+)
+
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "site"
+DEFAULT_OUT = Path("build") / "docs"
+MARKER = ".medgen-render"
+"""A file render leaves in its output folder; it only ever cleans a folder that holds it."""
+
+THEME_DIR = "overrides"
+"""The folder of `site_src/` that holds theme overrides (used in place, not copied)."""
+
+FIGURE_DIR = "assets/demo-figures"
+"""Where the demos' figures are copied in the tree."""
+
+
+class RenderError(Exception):
+    """A problem the user can fix (an output folder that is not render's, a missing site_src)."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render did."""
+
+    out: Path
+    pages: int
+    files: int
+    written: int
+    removed: int
+    seconds: float
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The jinja2 environment for site templates: autoescape everywhere, strict undefined."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_html
+    env.filters["safe_url"] = safe_url
+    env.globals["href"] = _href
+    return env
+
+
+@pass_context
+def _href(ctx: Context, target: str) -> str:
+    """A relative link from the page being rendered to a source path (`x.md`) or a site file."""
+    here = page_url(ctx["page"])
+    return relative(here, page_url(target) if target.endswith(".md") else target)
+
+
+def generate(cat: Catalog, cfg: SiteConfig, related: Related | None = None) -> dict[str, str]:
+    """Every generated file of the tree: site-relative path -> text."""
+    env = environment()
+    common: dict[str, Any] = {
+        "cat": cat,
+        "cfg": cfg,
+        "related": related,
+        "technique_page": technique_page,
+        "paper_page": paper_page,
+        "dataset_page": dataset_page,
+        "modality_page": modality_page,
+        "group_page": group_page,
+        "paper_row": paper_row,
+        "figure_dir": FIGURE_DIR,
+    }
+    files: dict[str, str] = {}
+
+    def page(path: str, template: str, **ctx: Any) -> None:
+        files[path] = env.get_template(template).render(**common, page=path, **ctx)
+
+    papers_sorted = sorted(cat.papers.values(), key=lambda p: (-p.year, p.title.lower(), p.id))
+    news = additions(cat)
+    page(
+        "index.md",
+        "home.md.j2",
+        matrix=build_matrix(cat),
+        levels=level_labels(),
+        news=news[:8],
+    )
+    page("techniques/index.md", "techniques_index.md.j2")
+    page("papers/index.md", "papers_index.md.j2", papers=papers_sorted)
+    page("datasets/index.md", "datasets_index.md.j2")
+    page("modalities/index.md", "modalities_index.md.j2", modalities=modality_order(cat))
+    page("groups/index.md", "groups_index.md.j2")
+    page("whats-new.md", "whats_new.md.j2", days=by_date(news[:PAGE_ENTRIES]))
+    page("contributing.md", "contributing.md.j2", kinds=field_reference(cat))
+    files["feed.xml"] = env.get_template("feed.xml.j2").render(
+        **common, page="feed.xml", entries=news[:FEED_ENTRIES]
+    )
+
+    for tid, tech in cat.techniques.items():
+        page(
+            technique_page(tid),
+            "technique.md.j2",
+            tech=tech,
+            papers=cat.papers_for(tid),
+            datasets=cat.datasets_for(tid),
+            demos=cat.demos_for(tid),
+            related_techs=related_techniques(cat, tech),
+            source=cat.source("technique", tid).path,
+        )
+        files[f"api/techniques/{tid}.json"] = _json(technique_dict(cat, tid))
+        files[f"bibtex/{tid}.bib"] = to_bibtex(cat.papers_for(tid))
+    for pid, paper in cat.papers.items():
+        page(
+            paper_page(pid),
+            "paper.md.j2",
+            paper=paper,
+            row=paper_row(paper),
+            bibtex=paper_bibtex(paper),
+            demo_ids=demos_using_paper(cat, pid),
+            described=[d for d in cat.datasets.values() if d.paper == pid],
+            source=cat.source("paper", pid).path,
+        )
+    for did, ds in cat.datasets.items():
+        page(
+            dataset_page(did),
+            "dataset.md.j2",
+            ds=ds,
+            papers=papers_using_dataset(cat, did),
+            source=cat.source("dataset", did).path,
+        )
+    for slug, mod in cat.modalities.items():
+        page(
+            modality_page(slug),
+            "modality.md.j2",
+            mod=mod,
+            children=[m for m in cat.modalities.values() if m.parent == slug],
+            datasets=modality_datasets(cat, slug),
+        )
+    for gid, group in cat.groups.items():
+        page(
+            group_page(gid),
+            "group.md.j2",
+            group=group,
+            members=[m for m in modality_order(cat) if m.group == gid],
+            techniques=cat.techniques_in_group(gid),
+        )
+    files["api/catalog.json"] = to_json(cat)
+    files["bibtex/all.bib"] = to_bibtex(cat.papers.values())
+    return files
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def static_files(cat: Catalog, site_src: Path) -> dict[str, Path]:
+    """Files copied as they are: `site_src/` (except theme overrides) and the demos' figures."""
+    out: dict[str, Path] = {}
+    if site_src.is_dir():
+        for path in sorted(site_src.rglob("*")):
+            rel = path.relative_to(site_src)
+            if path.is_file() and rel.parts[0] != THEME_DIR:
+                out[rel.as_posix()] = path
+    for demo in cat.demos.values():
+        figure = cat.root / "catalog" / "demos" / demo.figure
+        if figure.is_file():
+            out[f"{FIGURE_DIR}/{demo.figure}"] = figure
+    return out
+
+
+def sync_tree(
+    out: Path, generated: Mapping[str, str], copied: Mapping[str, Path]
+) -> tuple[int, int]:
+    """Make `out` hold exactly these files; write only what changed. Returns (written, removed)."""
+    clash = sorted(set(generated) & set(copied))
+    if clash:
+        raise RenderError(f"site_src/{clash[0]} has the path of a generated file; rename it")
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise RenderError(f"{out} exists and was not written by render; choose an empty folder")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("written by `python -m tools render`; do not edit\n")
+    written = 0
+    for rel, text in generated.items():
+        written += _write_if_changed(out / rel, text.encode("utf-8"))
+    for rel, src in copied.items():
+        written += _write_if_changed(out / rel, src.read_bytes())
+    keep = set(generated) | set(copied) | {MARKER}
+    removed = 0
+    for path in sorted(out.rglob("*"), reverse=True):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and rel not in keep:
+            path.unlink()
+            removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written, removed
+
+
+def _write_if_changed(path: Path, data: bytes) -> int:
+    try:
+        if path.read_bytes() == data:
+            return 0
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return 1
+
+
+def render_site(
+    cat: Catalog,
+    out: Path,
+    *,
+    site_src: Path,
+    config: SiteConfig,
+    related: Related | None = None,
+) -> RenderResult:
+    """Write the whole tree for a valid catalog into `out`."""
+    start = time.perf_counter()
+    generated = generate(cat, config, related)
+    copied = static_files(cat, site_src)
+    written, removed = sync_tree(out, generated, copied)
+    pages = sum(1 for p in (*generated, *copied) if p.endswith(".md"))
+    return RenderResult(
+        out=out,
+        pages=pages,
+        files=len(generated) + len(copied),
+        written=written,
+        removed=removed,
+        seconds=time.perf_counter() - start,
+    )
+
+
+RelatedLoader = Callable[[Catalog], "Related | None"]
+
+
+def render(
+    root: Path,
+    out: Path | None = None,
+    related_loader: RelatedLoader | None = None,
+    *,
+    site_root: Path | None = None,
+) -> tuple[RenderResult | None, list[Any]]:
+    """Validate the catalog under `root` and render it; on errors return them and write nothing.
+
+    `site_root` holds `site_src/` and `mkdocs.yml` (default: `root`; tests render fixture catalogs
+    with the real site). Returns (result, problems): result is None when the catalog has errors;
+    problems holds every problem found (warnings included).
+    """
+    from tools.checks import validate
+    from tools.problems import errors
+
+    cat, problems = validate(root)
+    if errors(problems):
+        return None, problems
+    target = out if out is not None else root / DEFAULT_OUT
+    related = related_loader(cat) if related_loader is not None else None
+    result = render_site(
+        cat,
+        target,
+        site_src=(site_root or root) / "site_src",
+        config=read_site_config((site_root or root) / "mkdocs.yml"),
+        related=related,
+    )
+    return result, problems
+
+
+def clean(out: Path) -> None:
+    """Remove a tree that render wrote (refuses any other folder)."""
+    if out.exists():
+        if not (out / MARKER).exists():
+            raise RenderError(f"{out} was not written by render; not removing it")
+        shutil.rmtree(out)
