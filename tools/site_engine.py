@@ -7,6 +7,7 @@ of `mkdocs.yml` whose paths are absolute and whose docs and site folders are the
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -25,15 +26,16 @@ class EngineError(Exception):
 
 def engine_config(repo: Path, docs_dir: Path, site_dir: Path, dest: Path) -> Path:
     """Write `dest` (a mkdocs.yml) = the repository's config with these folders; return it."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
     data = yaml.load((repo / "mkdocs.yml").read_text(encoding="utf-8"), Loader=IgnoreTagsLoader)
-    data["docs_dir"] = str(docs_dir.resolve())
-    data["site_dir"] = str(site_dir.resolve())
+    # Relative to the config file: zensical (0.0.x) fails on an absolute docs_dir.
+    data["docs_dir"] = os.path.relpath(docs_dir.resolve(), dest.parent.resolve())
+    data["site_dir"] = os.path.relpath(site_dir.resolve(), dest.parent.resolve())
     theme = data.get("theme") or {}
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = str((repo / theme["custom_dir"]).resolve())
     data["hooks"] = [str((repo / h).resolve()) for h in data.get("hooks", [])]
     data.pop("watch", None)
-    dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return dest
 
