@@ -161,7 +161,9 @@ def test_export_bibtex_selection_and_escaping(catalog_root: Path) -> None:
     assert "author = {Ada Lovelace and Alan Turing}" in bib
     assert "eprint = {2101.00001}" in bib
     paper.write_text(paper.read_text().replace("year: 2021", "authors_complete: false\nyear: 2021"))
-    partial = runner.invoke(app, ["export", "-f", "bibtex", "-p", "2101.00001", "--root", str(catalog_root)])
+    partial = runner.invoke(
+        app, ["export", "-f", "bibtex", "-p", "2101.00001", "--root", str(catalog_root)]
+    )
     assert "author = {Ada Lovelace and Alan Turing and others}" in partial.stdout
     empty = runner.invoke(
         app, ["export", "-f", "bibtex", "-t", "audio-to-text", "--root", str(catalog_root)]
