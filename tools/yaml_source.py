@@ -20,6 +20,7 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
 
 Loc = tuple[str | int, ...]
+_ALLOWED_TAGS = {"map", "seq", "str", "int", "float", "bool", "null", "timestamp", "merge"}
 
 
 class YamlError(Exception):
@@ -117,7 +118,7 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> 
         )
     seen.add(id(node))
     lines.setdefault(loc, node.start_mark.line + 1)
-    if not str(node.tag).startswith("tag:yaml.org,2002:"):
+    if str(node.tag).removeprefix("tag:yaml.org,2002:") not in _ALLOWED_TAGS:
         raise YamlError(f"YAML tag `{node.tag}` is not allowed", node.start_mark.line + 1, _dotted(loc))
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
