@@ -36,11 +36,13 @@ Related = Mapping[tuple[str, str], list[Neighbour]]
 
 def search_available() -> bool:
     """Whether the search module and its dependencies are installed (checked without importing)."""
-    try:
-        found = importlib.util.find_spec(SEARCH_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
-    return found and all(importlib.util.find_spec(dep) is not None for dep in SEARCH_DEPENDENCIES)
+    for name in (*SEARCH_DEPENDENCIES, SEARCH_MODULE):
+        try:
+            if importlib.util.find_spec(name) is None:
+                return False
+        except (ImportError, ValueError):
+            return False
+    return True
 
 
 def coerce(raw: Mapping[Any, Any], cat: Catalog) -> dict[tuple[str, str], list[Neighbour]]:

@@ -1,0 +1,229 @@
+"""`tools render`: the Markdown tree, the exports, the feed, incremental writes and bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tools.checks import validate
+from tools.cli import app
+from tools.export import technique_dict, to_bibtex, to_json
+from tools.render import MARKER, RenderError, render, sync_tree
+from tools.schema import ENTRY_MODELS
+from tools.site_related import Neighbour
+
+REPO = Path(__file__).resolve().parents[2]
+BASIC = REPO / "tests" / "browser" / "catalogs" / "basic"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A copy of the basic fixture catalog (5 techniques, 6 papers, 2 datasets, 1 demo)."""
+    return Path(shutil.copytree(BASIC, tmp_path / "repo"))
+
+
+def _render(root: Path, out: Path, **kw):  # type: ignore[no-untyped-def]
+    result, problems = render(root, out, site_root=REPO, **kw)
+    assert result is not None, problems
+    return result
+
+
+def test_tree_has_every_page_and_export(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    result = _render(root, out)
+    cat, _ = validate(root)
+    expected = {"index.md", "about.md", "contributing.md", "whats-new.md", "feed.xml"}
+    expected |= {f"techniques/{t}.md" for t in cat.techniques}
+    expected |= {f"papers/{p}.md" for p in cat.papers}
+    expected |= {f"datasets/{d}.md" for d in cat.datasets}
+    expected |= {f"modalities/{m}.md" for m in cat.modalities}
+    expected |= {f"groups/{g}.md" for g in cat.groups}
+    expected |= {f"api/techniques/{t}.json" for t in cat.techniques}
+    expected |= {f"bibtex/{t}.bib" for t in cat.techniques}
+    expected |= {"api/catalog.json", "bibtex/all.bib", "assets/demo-figures/figures/toy-demo.png"}
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert expected <= written
+    assert not any(p.startswith("overrides/") for p in written)  # theme files stay in site_src
+    assert result.pages == sum(1 for p in written if p.endswith(".md"))
+
+
+def test_exports_equal_the_export_module(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    cat, _ = validate(root)
+    assert (out / "api" / "catalog.json").read_text() == to_json(cat)
+    data = json.loads((out / "api" / "techniques" / "x-ray-to-text.json").read_text())
+    assert data == technique_dict(cat, "x-ray-to-text")
+    assert (out / "bibtex" / "x-ray-to-text.bib").read_text() == to_bibtex(
+        cat.papers_for("x-ray-to-text")
+    )
+    assert (out / "bibtex" / "all.bib").read_text().count("@") == len(cat.papers)
+
+
+def test_home_matrix_links_every_technique_with_its_count(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    home = (out / "index.md").read_text()
+    assert 'href="techniques/x-ray-to-text/"' in home
+    assert 'data-technique="x-ray-to-text">4</a>' in home
+    assert 'data-technique="ct-to-audio">0</a>' in home  # a technique without papers still shows
+    assert home.count('class="mga-cell mga-none"') == 4 * 4 - 5
+
+
+def test_technique_page_sections(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "techniques" / "x-ray-to-text.md").read_text()
+    for heading in ("## Description", "## Medical applications", "## Papers", "## Datasets"):
+        assert heading in page
+    assert "## Demos" in page and "python -m demos.toy_demo train --preset quickstart" in page
+    assert 'src="../../assets/demo-figures/figures/toy-demo.png"' in page
+    assert 'href="../../bibtex/x-ray-to-text.bib" download' in page
+    assert "edit/main/catalog/techniques/x-ray-to-text.yaml" in page
+    assert 'href="https://doi.org/10.1234/fixture.2020.1"' in page
+    assert 'href="https://github.com/example/repo"' in page
+    assert "Nearest in meaning" not in page  # no search data given
+    empty = (out / "techniques" / "ct-to-audio.md").read_text()
+    assert "No published work found for this pair when checked." in empty
+
+
+def test_nearest_section_when_search_data_is_given(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    related = {
+        ("technique", "x-ray-to-text"): [
+            Neighbour("technique", "audio-to-text", 0.8),
+            Neighbour("paper", "2402.00004", 0.7),
+        ]
+    }
+    _render(root, out, related_loader=lambda cat: related)
+    page = (out / "techniques" / "x-ray-to-text.md").read_text()
+    assert "## Nearest in meaning" in page
+    assert 'href="../audio-to-text/"' in page and 'href="../../papers/2402.00004/"' in page
+    assert "Nearest in meaning" not in (out / "techniques" / "audio-to-text.md").read_text()
+
+
+def test_feed_is_atom_newest_first(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(out / "feed.xml").getroot()
+    entries = feed.findall("a:entry", ns)
+    cat, _ = validate(root)
+    assert len(entries) == len(cat.techniques) + len(cat.papers) + len(cat.datasets)
+    dates = [e.find("a:updated", ns).text for e in entries]  # type: ignore[union-attr]
+    assert dates == sorted(dates, reverse=True)
+    first = entries[0]
+    assert first.find("a:title", ns).text == "Technique: CT to Audio"  # type: ignore[union-attr]
+    href = first.find("a:link", ns).get("href")  # type: ignore[union-attr]
+    assert href == "techniques/ct-to-audio/"
+    assert "2026-11-22" in (out / "whats-new.md").read_text()
+
+
+def test_contributing_lists_every_schema_field(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "contributing.md").read_text()
+    for model in ENTRY_MODELS.values():
+        for name in model.model_fields:
+            assert f"<code>{name}</code>" in page, (model.__name__, name)
+    assert "<code>applications[].maturity</code>" in page
+    assert "one of: concept, research, clinical-evaluation, clinical-use" in page
+
+
+def test_invalid_catalog_renders_nothing_and_reports(root: Path, tmp_path: Path) -> None:
+    bad = root / "catalog" / "papers" / "2101.00001.yaml"
+    bad.write_text(bad.read_text().replace("techniques: [x-ray-to-text]", "techniques: [nope]"))
+    out = tmp_path / "docs"
+    result, problems = render(root, out, site_root=REPO)
+    assert result is None
+    assert any(
+        p.path == "catalog/papers/2101.00001.yaml" and p.field == "techniques[0]" for p in problems
+    )
+    assert not out.exists()
+
+
+def test_cli_render_exit_codes_and_messages(root: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "docs"
+    ok = runner.invoke(app, ["render", "--root", str(root), "--out", str(out), "--no-related"])
+    assert ok.exit_code == 0, ok.output
+    assert (out / "index.md").is_file()
+    bad = root / "catalog" / "datasets" / "toy-cxr.yaml"
+    bad.write_text(bad.read_text().replace("access: open", "access: sometimes"))
+    failed = runner.invoke(app, ["render", "--root", str(root), "--out", str(out)])
+    assert failed.exit_code == 1
+    assert "catalog/datasets/toy-cxr.yaml:" in failed.output and "access" in failed.output
+    assert "Traceback" not in failed.output
+
+
+def test_cli_refuses_a_folder_it_did_not_write(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = CliRunner().invoke(app, ["render", "--root", str(root), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "was not written by render" in result.output
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_rerender_writes_only_changes_and_removes_stale_files(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    first = _render(root, out)
+    assert first.written == first.files
+    again = _render(root, out)
+    assert again.written == 0 and again.removed == 0
+    paper = root / "catalog" / "papers" / "2110.00005.yaml"
+    paper.unlink()
+    after = _render(root, out)
+    assert after.removed == 1 and not (out / "papers" / "2110.00005.md").exists()
+    # the technique, its exports, the indexes, the home page and the feed changed; nothing else
+    assert 0 < after.written < first.files / 2
+    assert (out / MARKER).is_file()
+
+
+def test_sync_tree_rejects_a_site_src_file_that_shadows_a_generated_one(tmp_path: Path) -> None:
+    src = tmp_path / "index.md"
+    src.write_text("# mine")
+    with pytest.raises(RenderError, match=r"index\.md"):
+        sync_tree(tmp_path / "out", {"index.md": "generated"}, {"index.md": src})
+
+
+def test_titles_reach_front_matter_escaped(root: Path, tmp_path: Path) -> None:
+    tech = root / "catalog" / "techniques" / "audio-to-text.yaml"
+    tech.write_text(tech.read_text().replace("title: Audio to Text", 'title: "A <b>bold</b> & co"'))
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "techniques" / "audio-to-text.md").read_text()
+    front = page.split("---")[1]
+    assert "<b>" not in front and "&amp;lt;b&amp;gt;" not in front
+    assert 'title: "A \\u0026lt;b\\u0026gt;bold' in front  # YAML reads back &lt;b&gt;
+    assert "<h1>A &lt;b&gt;bold&lt;/b&gt; &amp; co</h1>" in page
+
+
+def test_render_without_search_never_imports_torch(root: Path, tmp_path: Path) -> None:
+    code = f"""
+import sys, importlib.abc
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in {{'torch', 'faiss', 'sentence_transformers'}}:
+            raise ModuleNotFoundError(name)
+        return None
+sys.meta_path.insert(0, Block())
+from typer.testing import CliRunner
+from tools.cli import app
+r = CliRunner().invoke(app, ['render', '--root', {str(root)!r}, '--out', {str(tmp_path / "d")!r}])
+assert r.exit_code == 0, r.output
+assert 'torch' not in sys.modules
+print('ok')
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert proc.stdout.strip() == "ok", proc.stderr
