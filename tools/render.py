@@ -89,8 +89,14 @@ def environment() -> Environment:
     )
     env.filters["md"] = markdown_html
     env.filters["safe_url"] = safe_url
+    env.filters["plural"] = plural
     env.globals["href"] = _href
     return env
+
+
+def plural(count: int, word: str) -> str:
+    """`1 paper`, `2 papers` (English plural by `s`, enough for the words the pages use)."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 @pass_context

@@ -9,6 +9,8 @@ Fixtures (use them from any test file in tests/browser/):
 - ``site_url`` (session): base URL (ending in ``/``) of ``site_build.site`` served by http.server.
 - ``hostile_build`` / ``hostile_url`` (session): the same for a copy of the fixture catalog whose
   every free-text field carries script-injection payloads (``PAYLOAD``).
+- ``wide_build`` / ``wide_url`` (session): a synthetic catalog (16 modalities, 120 techniques,
+  30 papers) whose matrix is wider than a phone.
 - ``artifacts`` (session): the screenshot folder (``test-artifacts/``); ``payload``: ``PAYLOAD``.
 - ``browser`` (session): a headless chromium ``playwright.sync_api.Browser``; skips the test with
   a clear reason when /usr/bin/chromium (Debian's package) or playwright is missing.
@@ -167,6 +169,24 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     work = tmp_path_factory.mktemp("hostile")
     root = write_hostile_catalog(work / "repo")
     return build_site(root, work)
+
+
+@pytest.fixture(scope="session")
+def wide_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
+    """A synthetic catalog with a matrix wider than a phone, built once per session."""
+    from tools.site_synthetic import write_synthetic_catalog
+
+    work = tmp_path_factory.mktemp("wide")
+    root = write_synthetic_catalog(work / "repo", papers=30, modalities=16, techniques=120)
+    return build_site(root, work)
+
+
+@pytest.fixture(scope="session")
+def wide_url(wide_build: SiteBuild) -> Iterator[str]:
+    """Base URL of the served synthetic wide site."""
+    url, server = serve(wide_build.site)
+    yield url
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")
