@@ -13,10 +13,22 @@ from pathlib import Path
 import yaml
 
 GROUPS = ("text", "image", "signal")
-WORDS = (
-    "diffusion conditional report synthesis volumetric contrastive latent transformer "
-    "segmentation-guided counterfactual multimodal retrieval-augmented federated tabular"
-).split()
+WORDS = [
+    "diffusion",
+    "conditional",
+    "report",
+    "synthesis",
+    "volumetric",
+    "contrastive",
+    "latent",
+    "transformer",
+    "segmentation-guided",
+    "counterfactual",
+    "multimodal",
+    "retrieval-augmented",
+    "federated",
+    "tabular",
+]
 
 
 def _dump(path: Path, data: object) -> None:
