@@ -53,16 +53,16 @@ test-fast: venv ## The test suite without slow and browser tests
 	$(PY) -m pytest -q -m "not slow and not browser"
 
 site: venv ## Build the static site into site/ (ENGINE=mkdocs or zensical)
-	$(PY) -m tools render
+	$(PY) -m tools render --out build/docs
 ifeq ($(ENGINE),zensical)
-	$(VENV)/bin/zensical build --clean
+	$(VENV)/bin/zensical build --clean -f mkdocs.yml
 else
-	$(VENV)/bin/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 endif
 
 serve: venv ## Serve the site on http://127.0.0.1:8000 (re-renders when the catalog changes)
-	$(PY) -m tools render
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(PY) -m tools render --out build/docs
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 demo-figures: venv ## Regenerate the demos' committed figures from a fixed seed
 	@echo "demo figures: (targets added by the demos)"

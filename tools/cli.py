@@ -211,11 +211,11 @@ def render(
         Path | None,
         typer.Option("--out", "-o", help="Folder for the Markdown tree (default: build/docs)."),
     ] = None,
-    related: Annotated[
+    search: Annotated[
         bool,
         typer.Option(
-            "--related/--no-related",
-            help="Add nearest entries from semantic search when the search extra is installed.",
+            "--search/--no-search",
+            help="Add nearest entries and the in-browser search files (when the search extra is installed).",
         ),
     ] = True,
     root: RootOpt = None,
@@ -223,14 +223,17 @@ def render(
     """Write the site's Markdown tree (pages, exports, feed) for the site engine; exit 1 on errors."""
     from tools.render import RenderError
     from tools.render import render as run_render
-    from tools.site_related import load_related
+    from tools.search.errors import SearchError
+    from tools.site_related import load_search
 
     base = find_root(root)
-    loader = (lambda cat: load_related(cat, base)) if related else None
+    loader = (lambda cat: load_search(cat, base)) if search else None
     try:
-        result, problems = run_render(base, out, related_loader=loader)
+        result, problems = run_render(base, out, search_loader=loader)
     except RenderError as exc:
         fail(str(exc))
+    except SearchError as exc:
+        fail(f"search: {exc} (render with --no-search to leave search out)")
     for problem in problems:
         typer.echo(str(problem), err=True)
     if result is None:

@@ -8,27 +8,40 @@ validator's messages.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("mkdocs.plugins.medgen_atlas")
 
-_state = {"serving": False}
+SERVING = "MEDGEN_ATLAS_SERVING"
+"""Set while `mkdocs serve` runs: mkdocs reloads this module with the config on every rebuild, so
+module state would not survive; the process environment does."""
 
 
 def on_startup(command: str, dirty: bool = False, **_: Any) -> None:
     """Remember whether this run is `mkdocs serve`."""
-    _state["serving"] = command == "serve"
+    if command == "serve":
+        os.environ[SERVING] = "1"
+    else:
+        os.environ.pop(SERVING, None)
 
 
 def on_pre_build(config: Any, **_: Any) -> None:
     """Under `mkdocs serve`, render the tree into docs_dir (writes only what changed)."""
-    if not _state["serving"]:
+    if os.environ.get(SERVING) != "1":
         return
     from tools.render import render
+    from tools.search.errors import SearchError
+    from tools.site_related import load_search_once
 
     root = Path(config["config_file_path"]).resolve().parent
-    result, problems = render(root, Path(config["docs_dir"]))
+    docs = Path(config["docs_dir"])
+    try:
+        result, problems = render(root, docs, lambda cat: load_search_once(cat, root))
+    except SearchError as exc:
+        log.error("search: %s; rendering without it", exc)
+        result, problems = render(root, docs)
     if result is None:
         for problem in problems:
             log.error(str(problem))

@@ -13,7 +13,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from tools.load import Catalog
 from tools.site_config import SiteConfig, read_site_config
 from tools.site_feed import FEED_ENTRIES, PAGE_ENTRIES, additions, by_date
 from tools.site_markdown import markdown_html, safe_url
-from tools.site_related import Related
+from tools.site_related import ASSETS_DIR, Related, SearchExtras
 from tools.site_schema_doc import field_reference
 from tools.site_urls import (
     dataset_page,
@@ -66,7 +66,7 @@ class RenderError(Exception):
 
 @dataclass(frozen=True)
 class RenderResult:
-    """What a render did."""
+    """What a render did (`seconds`: validation, search and writing together)."""
 
     out: Path
     pages: int
@@ -262,12 +262,18 @@ def render_site(
     *,
     site_src: Path,
     config: SiteConfig,
-    related: Related | None = None,
+    search: SearchExtras | None = None,
 ) -> RenderResult:
-    """Write the whole tree for a valid catalog into `out`."""
+    """Write the whole tree for a valid catalog into `out` (with search's extras when given)."""
     start = time.perf_counter()
-    generated = generate(cat, config, related)
+    generated = generate(cat, config, search.related if search else None)
     copied = static_files(cat, site_src)
+    if search is not None:
+        for name, path in search.assets.items():
+            target = f"{ASSETS_DIR}/{name}"
+            if target in copied:
+                raise RenderError(f"site_src/{target} has the name of a generated search file")
+            copied[target] = path
     written, removed = sync_tree(out, generated, copied)
     pages = sum(1 for p in (*generated, *copied) if p.endswith(".md"))
     return RenderResult(
@@ -280,13 +286,13 @@ def render_site(
     )
 
 
-RelatedLoader = Callable[[Catalog], "Related | None"]
+SearchLoader = Callable[[Catalog], "SearchExtras | None"]
 
 
 def render(
     root: Path,
     out: Path | None = None,
-    related_loader: RelatedLoader | None = None,
+    search_loader: SearchLoader | None = None,
     *,
     site_root: Path | None = None,
 ) -> tuple[RenderResult | None, list[Any]]:
@@ -299,19 +305,19 @@ def render(
     from tools.checks import validate
     from tools.problems import errors
 
+    start = time.perf_counter()
     cat, problems = validate(root)
     if errors(problems):
         return None, problems
     target = out if out is not None else root / DEFAULT_OUT
-    related = related_loader(cat) if related_loader is not None else None
     result = render_site(
         cat,
         target,
         site_src=(site_root or root) / "site_src",
         config=read_site_config((site_root or root) / "mkdocs.yml"),
-        related=related,
+        search=search_loader(cat) if search_loader is not None else None,
     )
-    return result, problems
+    return replace(result, seconds=time.perf_counter() - start), problems
 
 
 def clean(out: Path) -> None:

@@ -1,6 +1,7 @@
-"""Nearest techniques and papers for each page, from semantic search when it is installed.
+"""What semantic search adds to the site when it is installed: the nearest techniques and papers
+of each page, and the files of the in-browser search (`assets/search/`).
 
-The site renders without the search extra: `load_related` returns None when search (or its
+The site renders without the search extra: `load_search` returns None when search (or its
 dependencies) is missing, and nothing here imports torch unless search is present and asked to run.
 """
 
@@ -17,6 +18,10 @@ from tools.load import Catalog
 
 SEARCH_MODULE = "tools.search.related"
 SEARCH_FUNCTION = "related_entries"
+ASSETS_MODULE = "tools.search.browser_export"
+ASSETS_FUNCTION = "search_asset_files"
+ASSETS_DIR = "assets/search"
+"""Where the search assets go in the tree (the search page loads them from there)."""
 SEARCH_DEPENDENCIES = ("numpy", "faiss", "sentence_transformers")
 TOP = 5
 
@@ -32,6 +37,15 @@ class Neighbour:
 
 Related = Mapping[tuple[str, str], list[Neighbour]]
 """(kind, id) of a technique or paper -> its nearest techniques and papers, best first."""
+
+
+@dataclass(frozen=True)
+class SearchExtras:
+    """Search's contribution to a render."""
+
+    related: Related | None
+    assets: Mapping[str, Path]
+    """File name under `assets/search/` -> the file to copy there."""
 
 
 def search_available() -> bool:
@@ -75,8 +89,41 @@ def load_related(cat: Catalog, root: Path, top: int = TOP) -> Related | None:
     """Nearest entries from `tools.search`, or None when search is not installed."""
     if not search_available():
         return None
-    module = importlib.import_module(SEARCH_MODULE)
-    function = getattr(module, SEARCH_FUNCTION, None)
+    function = getattr(importlib.import_module(SEARCH_MODULE), SEARCH_FUNCTION, None)
     if function is None:
         return None
     return coerce(function(cat, root=root, top=top), cat)
+
+
+def load_search(cat: Catalog, root: Path, top: int = TOP) -> SearchExtras | None:
+    """Related entries and the browser search's files, or None when search is not installed.
+
+    The first call embeds what the cache lacks (torch loads then); later calls hit the cache.
+    """
+    if not search_available():
+        return None
+    related = load_related(cat, root, top)
+    assets: Mapping[str, Path] = {}
+    if importlib.util.find_spec(ASSETS_MODULE) is not None:
+        module = importlib.import_module(ASSETS_MODULE)
+        function = getattr(module, ASSETS_FUNCTION, None)
+        if function is not None:
+            config = importlib.import_module("tools.search.config").SearchConfig(root=root)
+            assets = dict(function(cat, config))
+    return SearchExtras(related, assets)
+
+
+_ONCE: dict[Path, SearchExtras | None] = {}
+
+
+def load_search_once(cat: Catalog, root: Path) -> SearchExtras | None:
+    """`load_search`, computed once per process and root (for `mkdocs serve`: a one-file rebuild
+    must not wait for the encoder; nearest entries and search files refresh on restart)."""
+    key = root.resolve()
+    if key not in _ONCE:
+        _ONCE[key] = load_search(cat, root)
+    extras = _ONCE[key]
+    if extras is None or extras.related is None:
+        return extras
+    raw = {k: [(n.kind, n.id, n.score) for n in v] for k, v in extras.related.items()}
+    return SearchExtras(coerce(raw, cat), extras.assets)

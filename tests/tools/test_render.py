@@ -17,7 +17,7 @@ from tools.cli import app
 from tools.export import technique_dict, to_bibtex, to_json
 from tools.render import MARKER, RenderError, render, sync_tree
 from tools.schema import ENTRY_MODELS
-from tools.site_related import Neighbour
+from tools.site_related import Neighbour, SearchExtras
 
 REPO = Path(__file__).resolve().parents[2]
 BASIC = REPO / "tests" / "browser" / "catalogs" / "basic"
@@ -102,7 +102,7 @@ def test_nearest_section_when_search_data_is_given(root: Path, tmp_path: Path) -
             Neighbour("paper", "2402.00004", 0.7),
         ]
     }
-    _render(root, out, related_loader=lambda cat: related)
+    _render(root, out, search_loader=lambda cat: SearchExtras(related, {}))
     page = (out / "techniques" / "x-ray-to-text.md").read_text()
     assert "## Nearest in meaning" in page
     assert 'href="../audio-to-text/"' in page and 'href="../../papers/2402.00004/"' in page
@@ -152,12 +152,12 @@ def test_invalid_catalog_renders_nothing_and_reports(root: Path, tmp_path: Path)
 def test_cli_render_exit_codes_and_messages(root: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "docs"
-    ok = runner.invoke(app, ["render", "--root", str(root), "--out", str(out), "--no-related"])
+    ok = runner.invoke(app, ["render", "--root", str(root), "--out", str(out), "--no-search"])
     assert ok.exit_code == 0, ok.output
     assert (out / "index.md").is_file()
     bad = root / "catalog" / "datasets" / "toy-cxr.yaml"
     bad.write_text(bad.read_text().replace("access: open", "access: sometimes"))
-    failed = runner.invoke(app, ["render", "--root", str(root), "--out", str(out)])
+    failed = runner.invoke(app, ["render", "--root", str(root), "--out", str(out), "--no-search"])
     assert failed.exit_code == 1
     assert "catalog/datasets/toy-cxr.yaml:" in failed.output and "access" in failed.output
     assert "Traceback" not in failed.output
@@ -167,7 +167,9 @@ def test_cli_refuses_a_folder_it_did_not_write(root: Path, tmp_path: Path) -> No
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    result = CliRunner().invoke(app, ["render", "--root", str(root), "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["render", "--root", str(root), "--out", str(out), "--no-search"]
+    )
     assert result.exit_code == 1
     assert "was not written by render" in result.output
     assert (out / "notes.txt").read_text() == "keep me"
@@ -227,3 +229,28 @@ print('ok')
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
     )
     assert proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_search_files_are_copied_and_removed_with_search(root: Path, tmp_path: Path) -> None:
+    staged = tmp_path / "vectors.f32"
+    staged.write_bytes(b"\x00" * 16)
+    out = tmp_path / "docs"
+    _render(root, out, search_loader=lambda cat: SearchExtras(None, {"v.f32": staged}))
+    assert (out / "assets" / "search" / "v.f32").read_bytes() == staged.read_bytes()
+    _render(root, out)
+    assert not (out / "assets" / "search" / "v.f32").exists()
+
+
+def test_cli_reports_a_search_failure_in_one_line(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools.search.errors import SearchError
+
+    def broken(cat, base):  # type: ignore[no-untyped-def]
+        raise SearchError("the index is corrupt")
+
+    monkeypatch.setattr("tools.site_related.load_search", broken)
+    result = CliRunner().invoke(app, ["render", "--root", str(root), "--out", str(tmp_path / "d")])
+    assert result.exit_code == 1
+    assert "search: the index is corrupt (render with --no-search" in result.output
+    assert "Traceback" not in result.output

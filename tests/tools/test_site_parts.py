@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import shutil
 from pathlib import Path
@@ -212,7 +213,10 @@ def test_search_unavailable_when_a_dependency_is_missing(monkeypatch: pytest.Mon
     assert search_available() is False
 
 
-def test_hook_renders_only_under_serve(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_hook_renders_only_under_serve(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tools.site_related.search_available", lambda: False)
     root = Path(shutil.copytree(BASIC, tmp_path / "repo"))
     (root / "mkdocs.yml").write_text("site_name: T\n")
     docs = tmp_path / "docs"
@@ -221,6 +225,7 @@ def test_hook_renders_only_under_serve(tmp_path: Path, caplog: pytest.LogCapture
     mkdocs_hook.on_pre_build(config)
     assert not docs.exists()
     mkdocs_hook.on_startup(command="serve", dirty=False)
+    importlib.reload(mkdocs_hook)  # mkdocs reloads hooks with the config on every rebuild
     mkdocs_hook.on_pre_build(config)
     assert (docs / MARKER).is_file() and (docs / "techniques" / "x-ray-to-text.md").is_file()
     before = (docs / "index.md").read_text()
