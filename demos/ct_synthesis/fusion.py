@@ -55,10 +55,17 @@ class AffineFusion(nn.Module):
 
     def __init__(self, text_dim: int, channels: int, hidden: int = 128) -> None:
         super().__init__()
-        self.last = nn.Linear(hidden, 2 * channels)
-        nn.init.zeros_(self.last.weight)  # gamma = beta = 0: the identity at initialisation
-        nn.init.zeros_(self.last.bias)
-        self.mlp = nn.Sequential(nn.Linear(text_dim, hidden), nn.SiLU(), self.last)
+        last = nn.Linear(hidden, 2 * channels)
+        nn.init.zeros_(last.weight)  # gamma = beta = 0: the identity at initialisation
+        nn.init.zeros_(last.bias)
+        self.mlp = nn.Sequential(nn.Linear(text_dim, hidden), nn.SiLU(), last)
+
+    @property
+    def last(self) -> nn.Linear:
+        """The layer that predicts (gamma, beta)."""
+        layer = self.mlp[-1]
+        assert isinstance(layer, nn.Linear)
+        return layer
 
     def forward(self, h: torch.Tensor, pooled: torch.Tensor) -> torch.Tensor:
         gamma, beta = self.mlp(pooled).to(h.dtype).chunk(2, dim=1)  # (B, C) each
