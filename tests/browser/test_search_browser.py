@@ -1,0 +1,124 @@
+"""The search page in real Chromium: semantic results, same-origin only, cached model, fallback.
+
+Uses the site engineer's fixtures (tests/browser/conftest.py): the basic fixture catalog's built
+site, to which the search assets are added here (render does not know about search in tests).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socketserver
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+def _serve(folder: Path) -> tuple[str, _Server]:
+    """Serve `folder` on 127.0.0.1 at a free port (the conftest's `serve` is not importable)."""
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+def _with_search(site_build: Any, dest: Path, drop_model: bool) -> Path:
+    from tools.load import load_catalog
+    from tools.search.browser_export import write_search_assets
+    from tools.search.config import SearchConfig
+
+    shutil.copytree(site_build.site, dest)
+    cat, _ = load_catalog(site_build.root)
+    sizes = write_search_assets(cat, dest / "assets" / "search", SearchConfig(root=REPO))
+    for name in ("search.js", "search.css"):
+        shutil.copyfile(
+            REPO / "site_src" / "assets" / "search" / name, dest / "assets" / "search" / name
+        )
+    if drop_model:
+        for name in sizes:
+            if name.startswith("model-"):
+                (dest / "assets" / "search" / name).unlink()
+    return dest
+
+
+@pytest.fixture(scope="module")
+def search_url(site_build: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = _with_search(site_build, tmp_path_factory.mktemp("search") / "site", drop_model=False)
+    url, server = _serve(site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def no_model_url(site_build: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = _with_search(site_build, tmp_path_factory.mktemp("nomodel") / "site", drop_model=True)
+    url, server = _serve(site)
+    yield url
+    server.shutdown()
+
+
+def _wait_state(page: Any, states: str) -> str:
+    page.wait_for_function(
+        f"() => {states!r}.split(',').includes(document.getElementById('mga-search')?.dataset.state)",
+        timeout=60_000,
+    )
+    return str(page.evaluate("document.getElementById('mga-search').dataset.state"))
+
+
+def _first(page: Any, kind: str) -> str:
+    return str(page.locator(f"[data-results={kind}] li.mga-hit").first.get_attribute("data-id"))
+
+
+def test_query_finds_technique_same_origin(page: Any, search_url: str) -> None:
+    page.goto(search_url + "search/")
+    assert _wait_state(page, "ready,fallback,error") == "ready"
+    page.fill("input[name=q]", "write the findings of a chest radiograph automatically")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_function("document.getElementById('mga-search').dataset.resultsMode === 'hybrid'")
+    assert _first(page, "technique") == "x-ray-to-text"
+    why = page.locator("[data-results=technique] li.mga-hit .mga-hit__why").first.inner_text()
+    assert "meaning" in why
+    assert "q=write+the+findings" in page.url
+    assert page.foreign_requests == []
+    assert page.console_errors == []
+
+
+def test_query_string_runs_search_and_model_is_cached(page: Any, search_url: str) -> None:
+    page.goto(search_url + "search/?q=speech+recognition+for+dictation")
+    assert _wait_state(page, "ready,fallback,error") == "ready"
+    page.wait_for_function("document.getElementById('mga-search').dataset.resultsMode === 'hybrid'")
+    assert _first(page, "technique") == "audio-to-text"
+    page.reload()
+    assert _wait_state(page, "ready,fallback,error") == "ready"
+    assert page.evaluate("window.mgaSearch.state.timings.model_cached") is True
+    assert page.console_errors == []
+
+
+def test_keyword_fallback_when_model_missing(page: Any, no_model_url: str) -> None:
+    page.goto(no_model_url + "search/?q=chest+x-ray+report")
+    assert _wait_state(page, "ready,fallback,error") == "fallback"
+    page.wait_for_function(
+        "document.getElementById('mga-search').dataset.resultsMode === 'keyword'"
+    )
+    assert _first(page, "technique") == "x-ray-to-text"
+    assert "keyword" in page.locator("[data-status-text]").inner_text()
+    assert page.foreign_requests == []
+    unexpected = [e for e in page.console_errors if "404" not in e]
+    assert unexpected == []

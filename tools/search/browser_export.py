@@ -1,0 +1,164 @@
+"""The search assets of the static site: everything the search page needs, served by the site itself.
+
+Files (under `assets/search/` of the built tree):
+  index.json                 ids, titles, summaries, page paths, BM25 documents (already tokenised
+                             by tools.search.keyword, so the browser's keyword ranking matches the
+                             CLI's), ranking constants and the names of the files below
+  <kind>-<hash>.f16          the entries' unit vectors, float16 little-endian, one row per id
+                             (half the bytes of float32; the rounding, about 1e-3 per component,
+                             is far below the int8 model's own difference from the CLI's vectors)
+  model-<hash>.onnx          the encoder exported to ONNX and quantised int8 per channel
+  tokenizer.json, tokenizer_config.json
+  ort.wasm.bundle.min.mjs, ort-wasm-simd-threaded.wasm, tokenizers.min.mjs   (the runtime)
+Content-hashed names let browsers cache the model and vectors for good. The page's own code
+(`search.js`, `search.css`) lives in `site_src/assets/search/` and is copied by render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from tools.load import Catalog
+from tools.search.config import KINDS, SearchConfig
+from tools.search.engine import CANDIDATES, DEFAULT_MODE, KEYWORD_WEIGHT, SearchEngine
+from tools.search.fusion import RRF_K
+from tools.search.keyword import K1, STOPWORDS, B, tokenize
+from tools.search.onnx_export import export_browser_model
+from tools.search.runtime import runtime_files
+from tools.search.texts import keyword_text
+
+FORMAT = 1
+MAX_TOKENS = 256
+PAGE_FILES = ("search.js", "search.css")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:12]
+
+
+def _entry_meta(catalog: Catalog, kind: str, entry_id: str) -> dict[str, str]:
+    if kind == "technique":
+        t = catalog.techniques[entry_id]
+        return {"summary": t.summary, "path": f"techniques/{entry_id}/", "detail": ""}
+    p = catalog.papers[entry_id]
+    authors = p.authors[0] + (" et al." if len(p.authors) > 1 else "")
+    detail = ", ".join(x for x in (authors, str(p.year), p.venue or "") if x)
+    return {"summary": p.summary, "path": f"papers/{entry_id}/", "detail": detail}
+
+
+def search_asset_files(catalog: Catalog, config: SearchConfig | None = None) -> dict[str, Path]:
+    """File name under `assets/search/` -> a file to copy there (staged under `.cache/search/`).
+
+    Render adds these to the files it copies; nothing is written into the site tree here.
+    """
+    cfg = config or SearchConfig(root=catalog.root)
+    engine = SearchEngine(catalog, cfg)
+    stage = cfg.cache / "site"
+    stage.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+
+    model = export_browser_model(cfg)
+    model_name = f"model-{_file_digest(model.model_path)}.onnx"
+    files[model_name] = model.model_path
+    for path in model.tokenizer_paths:
+        files[path.name] = path
+    files.update(runtime_files(cfg.root, cfg.cache))
+
+    kinds: dict[str, object] = {}
+    for kind in KINDS:
+        ids, matrix = engine.vectors(kind)
+        data = np.ascontiguousarray(matrix, dtype="<f2").tobytes() if ids else b""
+        name = f"{kind}-{_digest(data)}.f16"
+        staged = stage / name
+        if not staged.is_file():
+            staged.write_bytes(data)
+        files[name] = staged
+        metas = [_entry_meta(catalog, kind, i) for i in ids]
+        titles = [
+            (catalog.techniques[i].title if kind == "technique" else catalog.papers[i].title)
+            for i in ids
+        ]
+        kinds[kind] = {
+            "vectors": name,
+            "ids": ids,
+            "titles": titles,
+            "summaries": [m["summary"] for m in metas],
+            "details": [m["detail"] for m in metas],
+            "paths": [m["path"] for m in metas],
+            "keyword": [" ".join(tokenize(keyword_text(catalog, kind, i))) for i in ids],
+        }
+    index = {
+        "format": FORMAT,
+        "model": {
+            "id": engine.encoder.model_id,
+            "file": model_name,
+            "bytes": model.model_path.stat().st_size,
+            "tokenizer": "tokenizer.json",
+            "tokenizer_config": "tokenizer_config.json",
+            "max_tokens": MAX_TOKENS,
+            "dim": int(next(iter(engine.vectors(k)[1] for k in KINDS)).shape[1]),
+        },
+        "runtime": {
+            "ort": "ort.wasm.bundle.min.mjs",
+            "wasm": "ort-wasm-simd-threaded.wasm",
+            "wasm_digest": _file_digest(files["ort-wasm-simd-threaded.wasm"]),
+            "tokenizers": "tokenizers.min.mjs",
+        },
+        "ranking": {
+            "mode": DEFAULT_MODE.value,
+            "rrf_k": RRF_K,
+            "keyword_weight": KEYWORD_WEIGHT,
+            "candidates": CANDIDATES,
+            "bm25": {"k1": K1, "b": B},
+            "stopwords": sorted(STOPWORDS),
+        },
+        "kinds": kinds,
+    }
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    staged_index = stage / "index.json"
+    if not staged_index.is_file() or staged_index.read_text(encoding="utf-8") != text:
+        staged_index.write_text(text, encoding="utf-8")
+    files["index.json"] = staged_index
+    return files
+
+
+def write_search_assets(
+    catalog: Catalog, out_dir: Path, config: SearchConfig | None = None
+) -> dict[str, int]:
+    """Write the search assets into `out_dir` (e.g. `<build>/assets/search/`), with the page's
+    `search.js` and `search.css` when they are not there yet. Returns file name -> bytes."""
+    cfg = config or SearchConfig(root=catalog.root)
+    files = search_asset_files(catalog, cfg)
+    page_dir = cfg.root / "site_src" / "assets" / "search"
+    for name in PAGE_FILES:
+        if not (out_dir / name).exists() and (page_dir / name).is_file():
+            files[name] = page_dir / name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for pattern in ("model-*.onnx", "technique-*.f16", "paper-*.f16"):
+        for old in out_dir.glob(pattern):
+            if old.name not in files:
+                old.unlink()
+    sizes = {}
+    for name, src in sorted(files.items()):
+        target = out_dir / name
+        if (
+            not target.is_file()
+            or target.stat().st_size != src.stat().st_size
+            or (target.read_bytes() != src.read_bytes())
+        ):
+            shutil.copyfile(src, target)
+        sizes[name] = target.stat().st_size
+    return sizes

@@ -1,0 +1,145 @@
+"""A faiss index per kind: exact inner product when small, HNSW above a measured threshold.
+
+Vectors are unit length, so inner product is cosine. An index is saved as `<kind>.faiss` with a
+`<kind>.json` beside it (ids, titles, model id, the hash of the embedded texts, the index type and
+the index file's checksum); loading checks all of it and raises `IndexCorrupt` on any mismatch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tools.search.errors import SearchError
+
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+FORMAT = 1
+
+
+class IndexCorrupt(SearchError):
+    """An index file exists but cannot be trusted."""
+
+
+def corpus_hash(model_id: str, ids: list[str], texts: list[str]) -> str:
+    """Identifies what an index was built from: model, ids and embedded texts."""
+    digest = hashlib.sha256(model_id.encode())
+    for entry_id, text in zip(ids, texts, strict=True):
+        digest.update(b"\0" + entry_id.encode() + b"\0" + text.encode())
+    return digest.hexdigest()
+
+
+def build_faiss(vectors: np.ndarray, exact_max: int) -> Any:
+    """IndexFlatIP for up to `exact_max` vectors, else IndexHNSWFlat with inner product."""
+    import faiss
+
+    n, dim = vectors.shape
+    index: Any
+    if n <= exact_max:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    if n:
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def index_type(index: Any) -> str:
+    """`exact` or `hnsw`."""
+    return "hnsw" if hasattr(index, "hnsw") else "exact"
+
+
+@dataclass
+class KindIndex:
+    """One kind's faiss index with the ids and titles of its rows."""
+
+    kind: str
+    ids: list[str]
+    titles: list[str]
+    model_id: str
+    corpus: str
+    index: Any
+
+    def search(self, query: np.ndarray, top: int) -> list[tuple[int, float]]:
+        """(row, cosine) of the `top` nearest rows, best first."""
+        if not self.ids or top <= 0:
+            return []
+        k = min(top, len(self.ids))
+        scores, rows = self.index.search(np.ascontiguousarray(query.reshape(1, -1)), k)
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+    def save(self, folder: Path) -> None:
+        """Write `<kind>.faiss` and `<kind>.json` atomically."""
+        import faiss
+
+        folder.mkdir(parents=True, exist_ok=True)
+        data = faiss.serialize_index(self.index).tobytes()
+        meta = {
+            "format": FORMAT,
+            "kind": self.kind,
+            "ids": self.ids,
+            "titles": self.titles,
+            "model_id": self.model_id,
+            "corpus": self.corpus,
+            "type": index_type(self.index),
+            "dim": int(self.index.d),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        base = folder / self.kind
+        tmp_data, tmp_meta = base.with_suffix(".faiss.tmp"), base.with_suffix(".json.tmp")
+        tmp_data.write_bytes(data)
+        tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(tmp_data, base.with_suffix(".faiss"))
+        os.replace(tmp_meta, base.with_suffix(".json"))
+
+    @classmethod
+    def load(cls, folder: Path, kind: str) -> KindIndex:
+        """Read a saved index; FileNotFoundError when absent, IndexCorrupt when untrustworthy."""
+        import faiss
+
+        base = folder / kind
+        meta_path, data_path = base.with_suffix(".json"), base.with_suffix(".faiss")
+        if not meta_path.exists() or not data_path.exists():
+            raise FileNotFoundError(meta_path)
+        shown = data_path.as_posix()
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            data = data_path.read_bytes()
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(
+                f"search index {shown} is unreadable ({type(exc).__name__})"
+            ) from exc
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("kind") != kind:
+            raise IndexCorrupt(f"search index {shown} has an unknown format")
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+            raise IndexCorrupt(f"search index {shown} fails its checksum")
+        index: Any
+        try:
+            index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        except RuntimeError as exc:
+            raise IndexCorrupt(f"search index {shown} cannot be read by faiss") from exc
+        ids, titles = meta.get("ids"), meta.get("titles")
+        if not isinstance(ids, list) or not isinstance(titles, list) or len(ids) != len(titles):
+            raise IndexCorrupt(f"search index {shown}: ids and titles disagree")
+        if index.ntotal != len(ids) or index.d != meta.get("dim"):
+            raise IndexCorrupt(f"search index {shown}: {index.ntotal} vectors for {len(ids)} ids")
+        if index_type(index) == "hnsw":
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+        return cls(kind, ids, titles, str(meta.get("model_id")), str(meta.get("corpus")), index)
+
+
+def ann_recall(approx: Any, exact: Any, queries: np.ndarray, k: int) -> float:
+    """Mean share of the exact top-k that the approximate index also returns."""
+    _, truth = exact.search(np.ascontiguousarray(queries), k)
+    _, found = approx.search(np.ascontiguousarray(queries), k)
+    hits = sum(len(set(t) & set(f)) for t, f in zip(truth, found, strict=True))
+    return hits / float(truth.size)
