@@ -25,7 +25,7 @@ from tools.export import paper_bibtex, technique_dict, to_bibtex, to_json
 from tools.load import Catalog
 from tools.site_config import SiteConfig, read_site_config
 from tools.site_feed import FEED_ENTRIES, PAGE_ENTRIES, additions, by_date
-from tools.site_markdown import markdown_html, safe_url
+from tools.site_markdown import markdown_html, markdown_inline_html, safe_url
 from tools.site_related import ASSETS_DIR, Related, SearchExtras
 from tools.site_schema_doc import field_reference
 from tools.site_urls import (
@@ -88,6 +88,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = markdown_html
+    env.filters["md_inline"] = markdown_inline_html
     env.filters["safe_url"] = safe_url
     env.filters["plural"] = plural
     env.globals["href"] = _href

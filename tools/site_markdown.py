@@ -94,6 +94,20 @@ def markdown_html(text: str) -> Markup:
     return Markup(cleaned.strip())
 
 
+def markdown_inline_html(text: str) -> Markup:
+    """One line of Markdown (code spans, emphasis, links) as sanitised inline HTML, no <p>."""
+    html = _parser().renderInline(text)
+    cleaned = bleach.clean(
+        html,
+        tags={"a", "em", "strong", "code", "s"},
+        attributes=_link_filter,
+        protocols=["http", "https"],
+        strip=True,
+        strip_comments=True,
+    )
+    return Markup(cleaned.strip())
+
+
 def inline_text(text: str) -> str:
     """A plain one-line version of a string (collapsed whitespace), still to be escaped."""
     return " ".join(text.split())

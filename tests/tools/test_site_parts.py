@@ -236,3 +236,12 @@ def test_hook_renders_only_under_serve(
     assert "catalog/techniques/audio-to-text.yaml" in caplog.text
     assert (docs / "index.md").read_text() == before  # the last good tree stays
     mkdocs_hook.on_startup(command="build", dirty=False)
+
+
+def test_inline_markdown_has_no_paragraph_and_stays_safe() -> None:
+    from tools.site_markdown import markdown_inline_html
+
+    assert str(markdown_inline_html("`<input>-to-<output>`; the *file* name")) == (
+        "<code>&lt;input&gt;-to-&lt;output&gt;</code>; the <em>file</em> name"
+    )
+    assert "<script" not in str(markdown_inline_html("<script>x</script> [a](javascript:x)"))
