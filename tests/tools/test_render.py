@@ -254,3 +254,21 @@ def test_cli_reports_a_search_failure_in_one_line(
     assert result.exit_code == 1
     assert "search: the index is corrupt (render with --no-search" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_real_catalog_renders_or_reports_why(tmp_path: Path) -> None:
+    from tools.problems import errors
+
+    out = tmp_path / "docs"
+    result, problems = render(REPO, out)
+    _, expected = validate(REPO)
+    assert problems == expected
+    if errors(expected):  # the catalog is being edited: render must refuse, writing nothing
+        assert result is None and not out.exists()
+        return
+    assert result is not None
+    cat, _ = validate(REPO)
+    for tid in cat.techniques:
+        assert (out / "techniques" / f"{tid}.md").is_file()
+    home = (out / "index.md").read_text()
+    assert all(f'data-technique="{tid}"' in home for tid in cat.techniques)
