@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -440,6 +441,11 @@ def save_cohort(cohort: Cohort, path: Path) -> None:
     path.with_suffix(".json").write_text(json.dumps(meta, indent=1))
 
 
+def _findings_from_json(data: dict[str, Any]) -> Findings:
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return Findings(**fields)
+
+
 def load_cohort(path: Path) -> Cohort:
     """Read what :func:`save_cohort` wrote; a missing or malformed file is a ``ValueError``."""
     meta_path = path.with_suffix(".json")
@@ -449,10 +455,7 @@ def load_cohort(path: Path) -> Cohort:
         with np.load(path, allow_pickle=False) as arrays:
             images, labels = arrays["images"], arrays["labels"]
         meta = json.loads(meta_path.read_text())
-        findings = [
-            Findings(**{k: tuple(v) if isinstance(v, list) else v for k, v in f.items()})
-            for f in meta["findings"]
-        ]
+        findings = [_findings_from_json(f) for f in meta["findings"]]
         reports = list(meta["reports"])
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ValueError(f"{path}: not a valid cohort file: {exc}") from exc

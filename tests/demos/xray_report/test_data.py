@@ -21,7 +21,7 @@ def test_cohort_shapes_ranges_and_determinism() -> None:
     b = make_cohort(24, 48, seed=3)
     assert a.images.shape == (24, 1, 48, 48)
     assert a.images.dtype == np.float32
-    assert 0.0 <= a.images.min() and a.images.max() <= 1.0
+    assert a.images.min() >= 0.0 and a.images.max() <= 1.0
     assert a.labels.shape == (24, len(LABELS))
     np.testing.assert_array_equal(a.images, b.images)
     assert a.reports == b.reports
@@ -32,7 +32,7 @@ def test_no_finding_is_exclusive_of_pathology() -> None:
     labels = make_cohort(300, 32, seed=0).labels
     pathology = labels[:, :5].any(axis=1)
     np.testing.assert_array_equal(labels[:, LABELS.index("no_finding")], ~pathology)
-    assert 0.1 < labels.mean(axis=0).min() and labels.mean(axis=0).max() < 0.5
+    assert labels.mean(axis=0).min() > 0.1 and labels.mean(axis=0).max() < 0.5
 
 
 def test_cardiomegaly_widens_the_heart() -> None:
