@@ -120,7 +120,13 @@ class SearchEngine:
         except IndexCorrupt as exc:
             self.notes.append(f"{exc}; rebuilt it")
         if loaded is None or loaded.corpus != corpus or loaded.model_id != self.encoder.model_id:
+            before = self.embedded_now
             _, matrix = self.vectors(kind)
+            if self.embedded_now > before:
+                self.notes.append(
+                    f"built the {kind} index; embedded {self.embedded_now - before} new or "
+                    "changed entries (cached for next time)"
+                )
             if not ids:
                 matrix = np.zeros((0, self.encoder.dim), dtype=np.float32)
             built = build_faiss(matrix, self.config.exact_max)

@@ -16,7 +16,7 @@ K1 = 1.2
 B = 0.75
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 STOPWORDS = frozenset(
-    [
+    {
         "a",
         "an",
         "and",
@@ -42,6 +42,8 @@ STOPWORDS = frozenset(
         "on",
         "or",
         "our",
+        "s",
+        "t",
         "that",
         "the",
         "their",
@@ -57,7 +59,7 @@ STOPWORDS = frozenset(
         "with",
         "you",
         "your",
-    ]
+    }
 )
 
 

@@ -1,0 +1,130 @@
+"""Search end to end on the fixture catalog with the real encoder, and the `search` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tools.cli import app
+from tools.load import load_catalog
+from tools.search.config import SearchConfig
+from tools.search.engine import Mode, SearchEngine
+from tools.search.errors import SearchError
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory, catalog_writer: Any) -> Path:
+    return catalog_writer(tmp_path_factory.mktemp("engine") / "repo")
+
+
+@pytest.fixture(scope="module")
+def engine(root: Path) -> SearchEngine:
+    cat, problems = load_catalog(root)
+    assert not problems
+    return SearchEngine(cat, SearchConfig(root=root))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("transcribe what the doctor says aloud", "audio-to-text"),
+        ("make a fake scan from a sentence", "text-to-ct"),
+        ("radiotherapy planning using only the magnetic resonance scan", "mri-to-ct"),
+    ],
+)
+def test_paraphrases_find_the_technique(engine: SearchEngine, query: str, expected: str) -> None:
+    for mode in (Mode.hybrid, Mode.dense):
+        assert engine.search(query, "technique", 3, mode)[0].id == expected
+
+
+def test_results_are_best_first_with_reasons(engine: SearchEngine) -> None:
+    hits = engine.search("chest radiograph report", "technique", 6, Mode.hybrid)
+    assert len(hits) == 6
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert hits[0].id == "x-ray-to-text" and "radiograph" in hits[0].matched
+    assert hits[0].cosine is not None
+    keyword = engine.search("dictation", "technique", 5, Mode.keyword)
+    assert [h.id for h in keyword] == ["audio-to-text"]
+    papers = engine.search("speech recognition", "paper", 2)
+    assert papers[0].id == "2101.00002"
+
+
+def test_bad_input_raises_search_error(engine: SearchEngine) -> None:
+    with pytest.raises(SearchError, match="empty"):
+        engine.search("   ", "technique")
+    with pytest.raises(SearchError, match="unknown kind"):
+        engine.search("x", "dataset")
+    with pytest.raises(SearchError, match="--top"):
+        engine.search("x", "technique", 0)
+    hits = engine.search("chest " * 3000, "technique", 3)
+    assert hits and "characters long" in engine.notes[-1]
+
+
+def test_index_is_reused_then_rebuilt_when_stale_or_corrupt(
+    root: Path, engine: SearchEngine
+) -> None:
+    engine.index("technique")
+    cat, _ = load_catalog(root)
+    warm = SearchEngine(cat, SearchConfig(root=root))
+    warm.index("technique")
+    assert warm.embedded_now == 0 and warm.notes == []
+
+    path = root / "catalog" / "techniques" / "text-to-text.yaml"
+    path.write_text(path.read_text().replace("Summarising", "Condensing"), encoding="utf-8")
+    cat, _ = load_catalog(root)
+    stale = SearchEngine(cat, SearchConfig(root=root))
+    stale.index("technique")
+    assert stale.embedded_now == 1
+
+    faiss_file = warm.index_dir / "technique.faiss"
+    faiss_file.write_bytes(b"garbage")
+    again = SearchEngine(cat, SearchConfig(root=root))
+    assert again.search("dictation into notes", "technique", 1)[0].id == "audio-to-text"
+    assert any("fails its checksum; rebuilt it" in n for n in again.notes)
+
+
+def test_cli_json_contract_and_queries_file(root: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["search", "fake CT from text", "--top", "3", "--json", "--root", str(root)]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data) == 3 and set(data[0]) == {"id", "score", "title"}
+    assert data[0]["id"] == "text-to-ct" and data[0]["score"] >= data[1]["score"]
+
+    qfile = tmp_path / "q.txt"
+    qfile.write_text("speech dictation\n\nsynthetic CT from MR\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["search", "--queries", str(qfile), "--kind", "paper", "--top", "2", "--root", str(root)],
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 3 and lines[1] == []
+    assert lines[0][0]["id"] == "2101.00002" and lines[2][0]["id"] == "2101.00003"
+    assert f"{qfile}:2: the query is empty" in result.stderr
+
+    table = runner.invoke(app, ["search", "speech dictation", "--top", "2", "--root", str(root)])
+    assert table.exit_code == 0 and "audio-to-text" in table.stdout and "score" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", ""], "the query is empty"),
+        (["search", "x", "--top", "0"], "--top must be at least 1"),
+        (["search"], "give either a QUERY or --queries FILE"),
+        (["search", "--queries", "/nonexistent/q.txt"], "no such file"),
+    ],
+)
+def test_cli_bad_input_is_one_clear_line(root: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, [*args, "--root", str(root)])
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,35 @@
+"""A quality floor on the real catalog and evaluation set (embeddings are cached under .cache/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tools.load import load_catalog
+from tools.search.config import SearchConfig
+from tools.search.engine import SearchEngine
+from tools.search.evaluate import evaluate, load_queries
+
+REPO = Path(__file__).resolve().parents[3]
+
+TECHNIQUE_R5_FLOOR = 0.85
+"""Below the measured hybrid Recall@5 (see benchmarks/search_quality.py), above keyword-only
+on small catalogs; a regression in texts, ranking or fusion drops under it."""
+
+
+@pytest.mark.slow
+def test_technique_recall_at_5_floor() -> None:
+    cat, _ = load_catalog(REPO)
+    if len(cat.techniques) < 20:
+        pytest.skip("the catalog is too small for the evaluation set")
+    engine = SearchEngine(cat, SearchConfig(root=REPO, threads=2))
+    queries = load_queries(REPO / "benchmarks" / "data" / "search_queries.yaml")
+    m = evaluate(
+        queries,
+        "technique",
+        set(cat.techniques),
+        lambda q: [h.id for h in engine.search(q, "technique", 5)],
+    )
+    assert m["n"] >= 50
+    assert m["R@5"] >= TECHNIQUE_R5_FLOOR, m

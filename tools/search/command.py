@@ -1,0 +1,93 @@
+"""The `search` command's work, kept out of tools/cli.py (which stays a thin typer layer)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tools.search.config import KINDS, SearchConfig
+from tools.search.engine import Hit, Mode
+from tools.search.errors import SearchError
+
+
+def format_table(hits: list[Hit], kind: str) -> str:
+    """A readable table: rank, score, id, title, and why it matched."""
+    if not hits:
+        return f"no {kind}s found"
+    id_width = max(len("id"), *(len(h.id) for h in hits))
+    lines = [f"{'#':>2}  {'score':>6}  {'id':<{id_width}}  title"]
+    for i, hit in enumerate(hits, start=1):
+        lines.append(f"{i:>2}  {hit.score:>6.3f}  {hit.id:<{id_width}}  {hit.title}")
+        reasons = []
+        if hit.cosine is not None:
+            reasons.append(f"meaning {hit.cosine:.2f}")
+        if hit.matched:
+            reasons.append("words: " + ", ".join(hit.matched))
+        if reasons:
+            lines.append(f"{'':>2}  {'':>6}  {'':<{id_width}}  ({'; '.join(reasons)})")
+    return "\n".join(lines)
+
+
+def read_queries(path: Path) -> list[str]:
+    """The lines of a queries file (one query a line)."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise SearchError(f"{path}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise SearchError(f"{path}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise SearchError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def run_search(
+    root: Path,
+    query: str | None,
+    kind: str,
+    top: int,
+    as_json: bool,
+    queries: Path | None,
+    mode: Mode,
+    model: str | None,
+    echo: Callable[[str], None] = print,
+    warn: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+) -> None:
+    """Search and print; SearchError for anything the user must fix."""
+    from tools.load import load_catalog
+    from tools.search.engine import SearchEngine
+
+    if kind not in KINDS:
+        raise SearchError(f"--kind must be one of {', '.join(KINDS)} (got `{kind}`)")
+    if (query is None) == (queries is None):
+        raise SearchError("give either a QUERY or --queries FILE")
+    if top < 1:
+        raise SearchError("--top must be at least 1")
+    if not (root / "catalog").is_dir():
+        raise SearchError(f"no catalog/ folder under {root}")
+    lines = read_queries(queries) if queries is not None else []
+    catalog, _ = load_catalog(root)
+    engine = SearchEngine(catalog, SearchConfig(root=root, model=model))
+
+    def flush_notes(prefix: str = "") -> None:
+        for note in engine.notes:
+            warn(f"note: {prefix}{note}")
+        engine.notes.clear()
+
+    if queries is None:
+        assert query is not None
+        try:
+            hits = engine.search(query, kind, top, mode)
+        finally:
+            flush_notes()
+        echo(json.dumps([h.as_json() for h in hits]) if as_json else format_table(hits, kind))
+        return
+    for number, line in enumerate(lines, start=1):
+        try:
+            hits = engine.search(line, kind, top, mode)
+        except SearchError as exc:
+            warn(f"{queries}:{number}: {exc}")
+            hits = []
+        flush_notes(f"{queries}:{number}: ")
+        echo(json.dumps([h.as_json() for h in hits]))
