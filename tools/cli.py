@@ -63,12 +63,29 @@ def load_valid(root: Path | None):  # type: ignore[no-untyped-def]
 
 
 @app.command()
-def validate(root: RootOpt = None) -> None:
+def validate(
+    root: RootOpt = None,
+    near_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--near-duplicates",
+            help="Also warn about papers whose titles mean nearly the same (loads the search model).",
+        ),
+    ] = False,
+) -> None:
     """Check every catalog file; print each problem as `path:line: field: message`, exit 1 on errors."""
     from tools.checks import validate as run_validate
     from tools.problems import Severity
 
     cat, problems = run_validate(find_root(root))
+    if near_duplicates:
+        from tools.search.duplicates import near_duplicate_problems
+        from tools.search.errors import SearchError
+
+        try:
+            problems = [*problems, *near_duplicate_problems(cat)]
+        except SearchError as exc:
+            fail(str(exc))
     for problem in problems:
         typer.echo(str(problem))
     n_err = sum(1 for p in problems if p.severity is Severity.error)
