@@ -9,6 +9,7 @@ Fixtures (use them from any test file in tests/browser/):
 - ``site_url`` (session): base URL (ending in ``/``) of ``site_build.site`` served by http.server.
 - ``hostile_build`` / ``hostile_url`` (session): the same for a copy of the fixture catalog whose
   every free-text field carries script-injection payloads (``PAYLOAD``).
+- ``hostile_zensical_url`` (session): the hostile catalog built with zensical (skips without it).
 - ``wide_build`` / ``wide_url`` (session): a synthetic catalog (16 modalities, 120 techniques,
   30 papers) whose matrix is wider than a phone.
 - ``artifacts`` (session): the screenshot folder (``test-artifacts/``); ``payload``: ``PAYLOAD``.
@@ -83,8 +84,8 @@ class SiteBuild:
     site: Path
 
 
-def build_site(catalog_root: Path, workdir: Path) -> SiteBuild:
-    """Render `catalog_root` with the real site_src and mkdocs.yml, then build it with mkdocs."""
+def build_site(catalog_root: Path, workdir: Path, engine: str = "mkdocs") -> SiteBuild:
+    """Render `catalog_root` with the real site_src and mkdocs.yml, then build it with `engine`."""
     from tools.render import render
     from tools.site_engine import build, engine_config
 
@@ -92,7 +93,7 @@ def build_site(catalog_root: Path, workdir: Path) -> SiteBuild:
     result, problems = render(catalog_root, docs, site_root=REPO)
     assert result is not None, "fixture catalog is invalid:\n" + "\n".join(map(str, problems))
     config = engine_config(REPO, docs, site, workdir / "mkdocs.yml")
-    build("mkdocs", config)
+    build(engine, config)
     return SiteBuild(catalog_root, docs, site)
 
 
@@ -169,6 +170,22 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     work = tmp_path_factory.mktemp("hostile")
     root = write_hostile_catalog(work / "repo")
     return build_site(root, work)
+
+
+@pytest.fixture(scope="session")
+def hostile_zensical_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The hostile catalog built with zensical instead of mkdocs, served (skips without zensical)."""
+    from tools.site_engine import EngineError, engine_command
+
+    try:
+        engine_command("zensical", Path("mkdocs.yml"))
+    except EngineError as exc:
+        pytest.skip(str(exc))
+    work = tmp_path_factory.mktemp("hostile-zensical")
+    root = write_hostile_catalog(work / "repo")
+    url, server = serve(build_site(root, work, engine="zensical").site)
+    yield url
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")

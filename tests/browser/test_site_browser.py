@@ -121,9 +121,12 @@ HOSTILE_PAGES = [
 ]
 
 
+@pytest.mark.parametrize("engine_url", ["hostile_url", "hostile_zensical_url"])
 @pytest.mark.parametrize("path", HOSTILE_PAGES)
-def test_hostile_text_shows_and_runs_nothing(page: Any, hostile_url: str, path: str) -> None:
-    page.goto(hostile_url + path)
+def test_hostile_text_shows_and_runs_nothing(
+    page: Any, request: pytest.FixtureRequest, engine_url: str, path: str
+) -> None:
+    page.goto(request.getfixturevalue(engine_url) + path)
     page.wait_for_load_state("load")
     assert page.evaluate("typeof window.__xss") == "undefined"
     text = page.inner_text("article")
