@@ -19,7 +19,11 @@ Fixtures (use them from any test file in tests/browser/):
   console errors and uncaught page errors, ``page.dialogs`` the dialogs that opened (and were
   dismissed), ``page.foreign_requests`` the requests that left 127.0.0.1.
 
-Helpers: ``build_site(catalog_root, workdir)`` and ``serve(folder)``. Screenshots go to
+- ``serve_folder`` (session): a function ``serve_folder(folder) -> base URL`` that serves any folder
+  on 127.0.0.1 until the session ends (e.g. a copy of ``site_build.site`` with extra files).
+
+Helpers (module-level, for this conftest): ``build_site(catalog_root, workdir, engine)``,
+``serve(folder)``. Screenshots go to
 ``test-artifacts/`` at the repository root (git-ignored).
 """
 
@@ -30,7 +34,7 @@ import http.server
 import shutil
 import socketserver
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,6 +157,21 @@ def artifacts() -> Path:
 def payload() -> str:
     """The injection payload carried by every free-text field of the hostile site."""
     return PAYLOAD
+
+
+@pytest.fixture(scope="session")
+def serve_folder() -> Iterator[Callable[[Path], str]]:
+    """`serve_folder(folder) -> base URL`: serve a folder on 127.0.0.1 for the rest of the session."""
+    servers: list[socketserver.BaseServer] = []
+
+    def _serve(folder: Path) -> str:
+        url, server = serve(folder)
+        servers.append(server)
+        return url
+
+    yield _serve
+    for server in servers:
+        server.shutdown()
 
 
 @pytest.fixture(scope="session")

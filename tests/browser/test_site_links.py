@@ -89,3 +89,12 @@ def test_link_checker_reports_a_broken_link_and_fragment(tmp_path: Path) -> None
 @pytest.mark.parametrize("name", ["api/catalog.json", "bibtex/all.bib", "feed.xml"])
 def test_exports_are_served_files(site_build, name: str) -> None:  # type: ignore[no-untyped-def]
     assert (site_build.site / name).is_file()
+
+
+def test_serve_folder_serves_until_the_session_ends(serve_folder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import urllib.request
+
+    (tmp_path / "hello.txt").write_text("hi")
+    url = serve_folder(tmp_path)
+    with urllib.request.urlopen(url + "hello.txt", timeout=5) as resp:
+        assert resp.read() == b"hi"
