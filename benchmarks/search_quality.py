@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,15 +50,22 @@ def main() -> None:
     )
 
     engine = SearchEngine(cat, config)
+    torch_engine = SearchEngine(cat, replace(config, query_backend="torch"))
     cli_rankings: dict[str, dict[str, list[str]]] = {}
     for kind, known in (("technique", set(cat.techniques)), ("paper", set(cat.papers))):
-        print(HEADER.format(f"{kind}s: mode"))
+        print(HEADER.format(f"{kind}s: mode (query encoder)"))
         for mode in Mode:
+            for label, eng in (("int8 onnx", engine), ("fp32 torch", torch_engine)):
+                if mode is Mode.keyword and eng is torch_engine:
+                    continue
 
-            def rank(q: str, mode: Mode = mode, kind: str = kind) -> list[str]:
-                return [h.id for h in engine.search(q, kind, top, mode)]
+                def rank(
+                    q: str, mode: Mode = mode, kind: str = kind, eng: SearchEngine = eng
+                ) -> list[str]:
+                    return [h.id for h in eng.search(q, kind, top, mode)]
 
-            print(row(mode.value, evaluate(queries, kind, known, rank)))
+                shown = mode.value if mode is Mode.keyword else f"{mode.value} ({label})"
+                print(row(shown, evaluate(queries, kind, known, rank)))
         cli_rankings[kind] = {
             q.text: [h.id for h in engine.search(q.text, kind, top)] for q in queries
         }

@@ -449,8 +449,12 @@ def search(
         typer.Option("--queries", help="File with one query a line; prints one JSON list a line."),
     ] = None,
     mode: Annotated[
-        SearchMode, typer.Option("--mode", help="hybrid (default), dense or keyword ranking.")
-    ] = SearchMode.hybrid,
+        SearchMode | None,
+        typer.Option(
+            "--mode",
+            help="hybrid, dense or keyword (default: hybrid for techniques, dense for papers).",
+        ),
+    ] = None,
     model: Annotated[
         str | None,
         typer.Option("--model", help="Local sentence-transformers folder (default: MiniLM)."),
@@ -470,7 +474,7 @@ def search(
             top,
             as_json,
             queries,
-            Mode(mode.value),
+            Mode(mode.value) if mode else None,
             model,
             echo=typer.echo,
             warn=lambda m: typer.echo(m, err=True),

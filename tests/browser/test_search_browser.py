@@ -91,7 +91,9 @@ def test_query_finds_technique_same_origin(page: Any, search_url: str) -> None:
     assert _wait_state(page, "ready,fallback,error") == "ready"
     page.fill("input[name=q]", "write the findings of a chest radiograph automatically")
     page.press("input[name=q]", "Enter")
-    page.wait_for_function("document.getElementById('mga-search').dataset.resultsMode === 'hybrid'")
+    page.wait_for_function(
+        "document.getElementById('mga-search').dataset.resultsMode === 'semantic'"
+    )
     assert _first(page, "technique") == "x-ray-to-text"
     why = page.locator("[data-results=technique] li.mga-hit .mga-hit__why").first.inner_text()
     assert "meaning" in why
@@ -103,7 +105,9 @@ def test_query_finds_technique_same_origin(page: Any, search_url: str) -> None:
 def test_query_string_runs_search_and_model_is_cached(page: Any, search_url: str) -> None:
     page.goto(search_url + "search/?q=speech+recognition+for+dictation")
     assert _wait_state(page, "ready,fallback,error") == "ready"
-    page.wait_for_function("document.getElementById('mga-search').dataset.resultsMode === 'hybrid'")
+    page.wait_for_function(
+        "document.getElementById('mga-search').dataset.resultsMode === 'semantic'"
+    )
     assert _first(page, "technique") == "audio-to-text"
     page.reload()
     assert _wait_state(page, "ready,fallback,error") == "ready"

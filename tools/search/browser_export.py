@@ -25,7 +25,7 @@ import numpy as np
 
 from tools.load import Catalog
 from tools.search.config import KINDS, SearchConfig
-from tools.search.engine import CANDIDATES, DEFAULT_MODE, KEYWORD_WEIGHT, SearchEngine
+from tools.search.engine import CANDIDATES, DEFAULT_MODES, KEYWORD_WEIGHT, SearchEngine
 from tools.search.fusion import RRF_K
 from tools.search.keyword import K1, STOPWORDS, B, tokenize
 from tools.search.onnx_export import export_browser_model
@@ -118,7 +118,7 @@ def search_asset_files(catalog: Catalog, config: SearchConfig | None = None) -> 
             "tokenizers": "tokenizers.min.mjs",
         },
         "ranking": {
-            "mode": DEFAULT_MODE.value,
+            "modes": {kind: mode.value for kind, mode in DEFAULT_MODES.items()},
             "rrf_k": RRF_K,
             "keyword_weight": KEYWORD_WEIGHT,
             "candidates": CANDIDATES,

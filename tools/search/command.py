@@ -49,7 +49,7 @@ def run_search(
     top: int,
     as_json: bool,
     queries: Path | None,
-    mode: Mode,
+    mode: Mode | None,
     model: str | None,
     echo: Callable[[str], None] = print,
     warn: Callable[[str], None] = lambda m: print(m, file=sys.stderr),

@@ -59,9 +59,20 @@ class SearchConfig:
     exact_max: int = 20_000
     """Largest index kept exact (IndexFlatIP); above it an HNSW index is built (see benchmarks)."""
     threads: int = 1
+    query_backend: str = "onnx"
+    """How queries are embedded: `onnx` (the int8 model the browser runs, via onnxruntime: the CLI
+    then ranks as the search page does, and starts without torch) or `torch` (sentence-transformers
+    in float32). Entries are always embedded with sentence-transformers."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def cache(self) -> Path:
         """The git-ignored folder for embeddings, indexes and the browser model."""
         return self.cache_dir or (self.root / ".cache" / "search")
+
+    @property
+    def onnx_cache(self) -> Path:
+        """Where the exported ONNX models live: `MEDGEN_SEARCH_ONNX_CACHE` when set (one export
+        shared by several catalogs, e.g. in tests), else `<cache>/onnx`."""
+        shared = os.environ.get("MEDGEN_SEARCH_ONNX_CACHE")
+        return Path(shared) if shared else self.cache / "onnx"

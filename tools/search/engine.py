@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,9 +32,10 @@ class Mode(StrEnum):
     keyword = "keyword"
 
 
-DEFAULT_MODE = Mode.hybrid
-"""Chosen with `benchmarks/search_quality.py --rrf`: hybrid (RRF k=60, keyword weight 0.5) had the best
-technique and paper Recall@5; dense alone ranks the right technique first slightly more often."""
+DEFAULT_MODES: dict[str, Mode] = {"technique": Mode.hybrid, "paper": Mode.dense}
+"""Chosen with `benchmarks/search_quality.py` (and `--rrf` for the fusion constants): for
+techniques, hybrid ranking (RRF k=60, keyword weight 0.5) had the best Recall@5 and MRR; for papers,
+dense ranking had the best Recall@5 and MRR, so papers are ranked by meaning alone by default."""
 
 KEYWORD_WEIGHT = 0.5
 
@@ -76,6 +78,7 @@ class SearchEngine:
         self._indexes: dict[str, KindIndex] = {}
         self._keyword: dict[str, BM25] = {}
         self._cache: EmbeddingCache | None = None
+        self._query_encoder: Any = None
 
     @property
     def index_dir(self) -> Path:
@@ -143,16 +146,25 @@ class SearchEngine:
         return self._keyword[kind]
 
     def embed_query(self, text: str) -> np.ndarray:
-        """The query's unit vector."""
-        return self.encoder.encode([text])[0]
+        """The query's unit vector (see `SearchConfig.query_backend`)."""
+        if self.config.query_backend == "torch":
+            return self.encoder.encode([text])[0]
+        if self._query_encoder is None:
+            from tools.search.onnx_export import OnnxEncoder, export_browser_model
+
+            self._query_encoder = OnnxEncoder(
+                export_browser_model(self.config), threads=self.config.threads
+            )
+        return self._query_encoder.encode([text])[0]
 
     def search(
-        self, query: str, kind: str = "technique", top: int = 10, mode: Mode = DEFAULT_MODE
+        self, query: str, kind: str = "technique", top: int = 10, mode: Mode | None = None
     ) -> list[Hit]:
-        """The best `top` entries of `kind` for `query`, best first."""
+        """The best `top` entries of `kind` for `query`, best first (mode: the kind's default)."""
         if top < 1:
             raise SearchError("--top must be at least 1")
         text, notes = clean_query(query)
+        mode = mode or DEFAULT_MODES.get(kind, Mode.hybrid)
         self.notes.extend(notes)
         idx = self.index(kind)
         n = len(idx.ids)

@@ -70,12 +70,15 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # (B, D)
             return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
 
+    import warnings
+
     encoder = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
     encoder.eval()
     wrapper = Pooled(encoder).eval()
     ids = torch.ones((2, 8), dtype=torch.long)
     mask = torch.ones((2, 8), dtype=torch.long)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             wrapper,
             (ids, mask),
@@ -94,15 +97,18 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
 
 def _quantise(source: Path, target: Path) -> None:
     """onnxruntime dynamic quantisation: int8 weights, one scale per output channel."""
+    import logging
+
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    logging.getLogger().setLevel(logging.ERROR)
     quantize_dynamic(str(source), str(target), per_channel=True, weight_type=QuantType.QInt8)
 
 
 def export_browser_model(config: SearchConfig, force: bool = False) -> OnnxModel:
     """The cached int8 ONNX model and tokenizer for `config`'s encoder, exporting when missing."""
     model_id, model_dir = resolve_model(config.model)
-    folder = config.cache / "onnx" / model_id.replace(":", "_").replace("/", "_")
+    folder = config.onnx_cache / model_id.replace(":", "_").replace("/", "_")
     stamp_path = folder / "stamp.json"
     stamp = {"model_id": model_id, "source": _source_digest(model_dir), "opset": OPSET}
     result = OnnxModel(folder, model_id)
@@ -125,26 +131,43 @@ def export_browser_model(config: SearchConfig, force: bool = False) -> OnnxModel
     return result
 
 
+class OnnxEncoder:
+    """Embeds texts with the quantised ONNX model through onnxruntime: the browser's computation.
+
+    The CLI embeds queries this way by default, so its rankings match the search page's; no torch
+    is imported.
+    """
+
+    def __init__(self, model: OnnxModel, threads: int = 1, max_tokens: int = 256) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            str(model.model_path), options, providers=["CPUExecutionProvider"]
+        )
+        self.tokenizer = Tokenizer.from_file(str(model.folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_tokens)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors, one row per text (one text per run, as in the browser)."""
+        out = []
+        for text in texts:
+            enc = self.tokenizer.encode(text)
+            feed = {
+                "input_ids": np.array([enc.ids], dtype=np.int64),
+                "attention_mask": np.array([enc.attention_mask], dtype=np.int64),
+            }
+            out.append(self.session.run(["embedding"], feed)[0][0])
+        return np.stack(out).astype(np.float32)
+
+
 def onnx_encode(model: OnnxModel, texts: list[str], max_tokens: int = 256) -> np.ndarray:
     """Embed texts with the quantised ONNX model (the browser's computation, run by onnxruntime)."""
-    import onnxruntime as ort
-    from tokenizers import Tokenizer
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = ort.InferenceSession(
-        str(model.model_path), options, providers=["CPUExecutionProvider"]
-    )
-    tokenizer = Tokenizer.from_file(str(model.folder / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_tokens)
-    out = []
-    for text in texts:
-        enc = tokenizer.encode(text)
-        ids = np.array([enc.ids], dtype=np.int64)
-        mask = np.array([enc.attention_mask], dtype=np.int64)
-        out.append(session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0][0])
-    return np.stack(out).astype(np.float32)
+    return OnnxEncoder(model, max_tokens=max_tokens).encode(texts)
 
 
 def check_parity(config: SearchConfig, model: OnnxModel, texts: list[str]) -> dict[str, float]:

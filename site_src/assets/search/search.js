@@ -296,11 +296,15 @@ export async function search(query, { kind = null, top = TOP, mode = null } = {}
   const t0 = performance.now();
   const semantic = state.session !== null && mode !== "keyword";
   const qvec = semantic ? await embed(text) : null;
-  const used = semantic ? mode || state.index.ranking.mode : "keyword";
   const kinds = kind ? [kind] : Object.keys(state.index.kinds);
   const results = {};
-  for (const k of kinds) results[k] = rankKind(k, text, qvec, used, top);
-  return { text, notes, results, mode: used, ms: performance.now() - t0 };
+  const modes = {};
+  for (const k of kinds) {
+    modes[k] = semantic ? mode || state.index.ranking.modes[k] || "hybrid" : "keyword";
+    results[k] = rankKind(k, text, qvec, modes[k], top);
+  }
+  const used = semantic ? (kinds.length === 1 ? modes[kinds[0]] : "semantic") : "keyword";
+  return { text, notes, results, modes, mode: used, ms: performance.now() - t0 };
 }
 
 // ---------- page ----------

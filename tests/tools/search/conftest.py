@@ -11,6 +11,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[3]
 
+
+@pytest.fixture(autouse=True)
+def shared_onnx_export(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixture catalogs share the repository's exported ONNX model (exported once, cached)."""
+    monkeypatch.setenv("MEDGEN_SEARCH_ONNX_CACHE", str(REPO / ".cache" / "search" / "onnx"))
+
+
 MODALITIES = """\
 groups:
   - {id: text, label: Text, description: Written language.}
