@@ -136,8 +136,9 @@ def sample_anatomy(rng: np.random.Generator) -> Anatomy:
     """Random chest geometry: body, mirrored lungs, heart, airway tree and the vessels beside it."""
     lz, ly, lx = rng.uniform(-0.05, 0.08), rng.uniform(-0.05, 0.05), rng.uniform(0.38, 0.44)
     rz, ry, rx = rng.uniform(0.68, 0.78), rng.uniform(0.42, 0.5), rng.uniform(0.25, 0.31)
-    heart_c = (lz + rz * 0.55, ly + 0.12, rng.uniform(0.05, 0.12))
-    heart_r = (rng.uniform(0.28, 0.34), 0.3, rng.uniform(0.22, 0.28))
+    # body habitus follows the lungs (so the masks say where the body wall is), with small jitter
+    heart_c = (lz + rz * 0.55, ly + 0.12, 0.08 + rng.uniform(-0.01, 0.01))
+    heart_r = (0.42 * rz, 0.3, 0.85 * rx)
     carina = (lz - rz * 0.35, ly + 0.02, 0.0)
     airways = [Segment((-1.0, ly + 0.05, 0.0), carina, 0.05)]
     vessels: list[Segment] = []
@@ -152,7 +153,7 @@ def sample_anatomy(rng: np.random.Generator) -> Anatomy:
             b = tuple((np.asarray(seg.b) + off).tolist())
             vessels.append(Segment(a, b, seg.radius * 0.9))  # type: ignore[arg-type]
     return Anatomy(
-        body_radii=(rng.uniform(0.86, 0.95), rng.uniform(0.62, 0.7)),
+        body_radii=(min(0.97, lx + rx + 0.2 + rng.uniform(0.0, 0.02)), rng.uniform(0.64, 0.68)),
         lung_center=(lz, ly, lx),
         lung_radii=(rz, ry, rx),
         heart_center=heart_c,

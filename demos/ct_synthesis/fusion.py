@@ -80,7 +80,7 @@ class CrossAttentionFusion(nn.Module):
         if channels % heads:
             raise ValueError(f"channels ({channels}) must be divisible by heads ({heads})")
         self.heads = heads
-        self.norm = nn.GroupNorm(min(8, channels), channels)
+        self.norm = nn.LayerNorm(channels)  # per position: no coupling across the image
         self.q = nn.Linear(channels, channels, bias=False)
         self.kv = nn.Linear(text_dim, 2 * channels, bias=False)
         self.out = nn.Linear(channels, channels)
@@ -89,7 +89,7 @@ class CrossAttentionFusion(nn.Module):
 
     def forward(self, h: torch.Tensor, tokens: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         b, c, *spatial = h.shape
-        x = self.norm(h).flatten(2).transpose(1, 2)  # (B, N, C)
+        x = self.norm(h.flatten(2).transpose(1, 2))  # (B, N, C)
         q = self.q(x).view(b, -1, self.heads, c // self.heads).transpose(1, 2)  # (B, h, N, d)
         k, v = self.kv(tokens.to(x.dtype)).chunk(2, dim=-1)  # (B, L, C) each
         k = k.view(b, -1, self.heads, c // self.heads).transpose(1, 2)  # (B, h, L, d)

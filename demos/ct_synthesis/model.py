@@ -21,8 +21,10 @@ from .fusion import ConcatFusion, FusionPoint, TextBatch
 MASK_CHANNELS = 2  # lung, airway
 
 
-def _norm(channels: int) -> tuple[str, dict[str, Any]]:
-    return ("instance", {"affine": True})
+def _norm(channels: int) -> str:
+    """Batch norm: at inference each image is normalised with running statistics, so a text-driven
+    change in the lungs cannot leak elsewhere through per-image statistics (as instance norm would)."""
+    return "batch"
 
 
 class Standardizer(nn.Module):

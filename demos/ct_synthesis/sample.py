@@ -102,7 +102,7 @@ def sample_diffusion(
 
 
 class Synthesizer:
-    """A trained network (EMA weights) + its text conditioner, ready to generate HU images."""
+    """A trained network + its text conditioner, ready to generate HU images."""
 
     def __init__(
         self, cfg: CTConfig, net: Generator | DiffusionDenoiser, cond: TextConditioner
@@ -122,7 +122,8 @@ class Synthesizer:
             if cfg.model.kind == "gan"
             else DiffusionDenoiser(cfg.model, 384)
         )
-        net.load_state_dict(ck.state["ema"])
+        # EMA weights for diffusion; the GAN's own weights (its batch-norm statistics belong to them)
+        net.load_state_dict(ck.state["ema" if cfg.model.kind == "diffusion" else "net"])
         cond = TextConditioner(encoder)
         cond.load_state_dict(ck.state["text"])
         return cls(cfg, net, cond)

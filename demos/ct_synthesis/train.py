@@ -225,7 +225,8 @@ def train(
     seconds = time.perf_counter() - t0
     save(tc.steps)
     if info.is_main:
-        export_safetensors(out / "model.safetensors", ema.state_dict(), to_dict(cfg))
+        weights = ema.state_dict() if mc.kind == "diffusion" else unwrap(net).state_dict()
+        export_safetensors(out / "model.safetensors", weights, to_dict(cfg))
     teardown_distributed()
     n_done = (tc.steps - start) * tc.batch_size * info.world_size
     return TrainResult(ckpt_path, tc.steps, seconds, n_done / max(seconds, 1e-9), loss_value)

@@ -32,7 +32,7 @@ def test_gan_checkpoint_round_trip_and_resume(
         and {"net", "ema", "disc", "opt", "text"} <= set(ck.state)
     )
     weights, config = import_safetensors(tmp_path / "model.safetensors")
-    assert config == ck.config and set(weights) == set(ck.state["ema"])
+    assert config == ck.config and set(weights) == set(ck.state["net"])
     synth = Synthesizer.load(tmp_path)
     prompts = ["Lung CT scan. Smoker: yes.", "Lung CT scan."]
     a = synth.generate(masks_of(cases[:2]), prompts, [0, 1])
