@@ -259,34 +259,31 @@ def new_entry(record: ArxivRecord, techniques: list[str], now: dt.datetime) -> s
         raise ImportFailure(
             f"arXiv metadata does not fit the schema: {where}: {first['msg']}"
         ) from None
+    ordered = {k: data[k] for k in ENTRY_ORDER if k in data}
+    return paper_yaml(
+        ordered,
+        {
+            "kind": "method | survey | dataset | benchmark",
+            "imported": "Written by `tools add-paper`; refreshed by --update. Leave it alone.",
+        },
+    )
+
+
+ENTRY_ORDER = (
+    "id", "title", "authors", "year", "venue", "arxiv", "doi", "url", "pdf", "kind", "techniques",
+    "summary", "keywords", "verified", "imported", "added",
+)  # fmt: skip
+
+
+def paper_yaml(data: dict[str, Any], comments: dict[str, str]) -> str:
+    """A new paper file: the schema line, the fields in order, comments above the named keys."""
     doc = CommentedMap()
-    for key in (
-        "id",
-        "title",
-        "authors",
-        "year",
-        "arxiv",
-        "doi",
-        "url",
-        "pdf",
-        "kind",
-        "techniques",
-        "summary",
-        "keywords",
-        "verified",
-        "imported",
-        "added",
-    ):
-        if key in data:
-            value = data[key]
-            doc[key] = _flow(value) if key in ("authors", "techniques", "keywords") else value
-    doc.yaml_set_comment_before_after_key("kind", before="method | survey | dataset | benchmark")
-    doc.yaml_set_comment_before_after_key(
-        "summary", before="Write this yourself: 1-3 sentences, ending with a period."
-    )
-    doc.yaml_set_comment_before_after_key(
-        "imported", before="Written by `tools add-paper`; refreshed by --update. Leave it alone."
-    )
+    for key, value in data.items():
+        doc[key] = _flow(value) if key in ("authors", "techniques", "keywords") else value
+    notes = {"summary": "Write this yourself: 1-3 sentences, ending with a period.", **comments}
+    for key, note in notes.items():
+        if key in doc:
+            doc.yaml_set_comment_before_after_key(key, before=note)
     out = io.StringIO()
     out.write("# yaml-language-server: $schema=../schemas/paper.schema.json\n")
     _yaml().dump(doc, out)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +10,8 @@ from typing import Any
 
 import bibtexparser
 from pydantic import ValidationError
-from ruamel.yaml.comments import CommentedMap
 
-from tools.arxiv_import import TODO_SUMMARY, _flow, _yaml, write_atomic
+from tools.arxiv_import import TODO_SUMMARY, paper_yaml, write_atomic
 from tools.checks import doi_slug
 from tools.schema import Paper
 
@@ -99,16 +97,7 @@ def bib_entries(
 
 def entry_text(data: dict[str, Any]) -> str:
     """YAML text for one imported BibTeX paper."""
-    doc = CommentedMap()
-    for key, value in data.items():
-        doc[key] = _flow(value) if key in ("authors", "techniques", "keywords") else value
-    doc.yaml_set_comment_before_after_key(
-        "summary", before="Write this yourself: 1-3 sentences, ending with a period."
-    )
-    out = io.StringIO()
-    out.write("# yaml-language-server: $schema=../schemas/paper.schema.json\n")
-    _yaml().dump(doc, out)
-    return out.getvalue()
+    return paper_yaml(data, {})
 
 
 def import_bibtex(

@@ -282,6 +282,13 @@ def check_papers(cat: Catalog) -> list[Problem]:
     return out
 
 
+def _paper_ref(cat: Catalog, src: Source, paper_id: str | None) -> list[Problem]:
+    """The optional `paper` field names an existing paper."""
+    if paper_id is None or paper_id in cat.papers:
+        return []
+    return [_problem(src, "paper", f"unknown paper `{paper_id}`{suggest(paper_id, cat.papers)}")]
+
+
 def check_datasets(cat: Catalog) -> list[Problem]:
     """Dataset modalities, techniques and paper exist."""
     out = []
@@ -293,10 +300,7 @@ def check_datasets(cat: Catalog) -> list[Problem]:
         out += _ref_list(
             cat, "dataset", did, "techniques", ds.techniques, cat.techniques, "technique"
         )
-        if ds.paper is not None and ds.paper not in cat.papers:
-            out.append(
-                _problem(src, "paper", f"unknown paper `{ds.paper}`{suggest(ds.paper, cat.papers)}")
-            )
+        out += _paper_ref(cat, src, ds.paper)
         out += check_summary(src, ds.summary, max_sentences=2)
     return out
 
@@ -309,12 +313,7 @@ def check_demos(cat: Catalog) -> list[Problem]:
         out += _ref_list(
             cat, "demo", did, "techniques", demo.techniques, cat.techniques, "technique"
         )
-        if demo.paper is not None and demo.paper not in cat.papers:
-            out.append(
-                _problem(
-                    src, "paper", f"unknown paper `{demo.paper}`{suggest(demo.paper, cat.papers)}"
-                )
-            )
+        out += _paper_ref(cat, src, demo.paper)
         figure = cat.root / "catalog" / "demos" / demo.figure
         if not figure.is_file():
             out.append(

@@ -205,30 +205,10 @@ def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
         vocab, source, found = parse_entry(ModalityFile, mod_path, root)
         problems += found
         if vocab is not None and source is not None:
-            for i, group in enumerate(vocab.groups):
-                if group.id in catalog.groups:
-                    problems.append(
-                        Problem(
-                            source.path,
-                            source.line("groups", i, "id"),
-                            f"groups[{i}].id",
-                            f"duplicate group `{group.id}`",
-                        )
-                    )
-                catalog.groups[group.id] = group
-                catalog.sources[("group", group.id)] = _sub_source(source, ("groups", i))
-            for i, mod in enumerate(vocab.modalities):
-                if mod.slug in catalog.modalities:
-                    problems.append(
-                        Problem(
-                            source.path,
-                            source.line("modalities", i, "slug"),
-                            f"modalities[{i}].slug",
-                            f"duplicate modality `{mod.slug}`",
-                        )
-                    )
-                catalog.modalities[mod.slug] = mod
-                catalog.sources[("modality", mod.slug)] = _sub_source(source, ("modalities", i))
+            problems += _register(catalog, source, "group", "groups", "id", vocab.groups)
+            problems += _register(
+                catalog, source, "modality", "modalities", "slug", vocab.modalities
+            )
     else:
         problems.append(Problem(relpath(mod_path, root), 1, "-", "modalities.yaml is missing"))
 
@@ -264,6 +244,28 @@ def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
             target[entry_id] = entry
             catalog.sources[(kind, entry_id)] = source
     return catalog, problems
+
+
+def _register(
+    catalog: Catalog, source: Source, kind: str, field: str, key: str, items: list[Any]
+) -> list[Problem]:
+    """Add vocabulary items to the catalog by their key; a repeated key is a problem."""
+    target: dict[str, Any] = getattr(catalog, field)
+    problems = []
+    for i, item in enumerate(items):
+        value = getattr(item, key)
+        if value in target:
+            problems.append(
+                Problem(
+                    source.path,
+                    source.line(field, i, key),
+                    f"{field}[{i}].{key}",
+                    f"duplicate {kind} `{value}`",
+                )
+            )
+        target[value] = item
+        catalog.sources[(kind, value)] = _sub_source(source, (field, i))
+    return problems
 
 
 def _sub_source(source: Source, prefix: Loc) -> Source:
