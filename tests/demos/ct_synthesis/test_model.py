@@ -18,7 +18,7 @@ def _text(b: int) -> TextBatch:
 @pytest.mark.parametrize("fusion", FUSIONS)
 @pytest.mark.parametrize("dims", [2, 3])
 def test_generator_shapes_for_every_fusion(fusion: str, dims: int) -> None:
-    cfg = ModelConfig(fusion=fusion, spatial_dims=dims, channels=(8, 16), heads=2)  # type: ignore[arg-type]
+    cfg = ModelConfig(fusion=fusion, spatial_dims=dims, channels=(8, 16), heads=2, noise_channels=1)  # type: ignore[arg-type]
     g = Generator(cfg, 384)
     spatial = (16,) * dims
     out = g(torch.zeros(2, 2, *spatial), torch.randn(2, 1, *spatial), _text(2))
@@ -34,9 +34,9 @@ def test_text_only_matters_with_fusion() -> None:
     torch.manual_seed(0)
     masks, noise = torch.zeros(2, 2, 16, 16), torch.randn(2, 1, 16, 16)
     a, b = _text(2), _text(2)
-    g = Generator(ModelConfig(fusion="none", channels=(8, 16), heads=2), 384)
+    g = Generator(ModelConfig(fusion="none", channels=(8, 16), heads=2, noise_channels=1), 384)
     assert torch.equal(g(masks, noise, a), g(masks, noise, b))
-    g = Generator(ModelConfig(fusion="concat", channels=(8, 16), heads=2), 384)
+    g = Generator(ModelConfig(fusion="concat", channels=(8, 16), heads=2, noise_channels=1), 384)
     assert not torch.equal(g(masks, noise, a), g(masks, noise, b))
 
 
@@ -75,7 +75,9 @@ def test_standardizer() -> None:
 
 def _one_step_loss() -> tuple[float, float]:
     torch.manual_seed(0)
-    cfg = load_config("tiny", ["model.channels=8,16", "model.heads=2"]).model
+    cfg = load_config(
+        "tiny", ["model.channels=8,16", "model.heads=2", "model.noise_channels=1"]
+    ).model
     g = Generator(cfg, 384)
     opt = torch.optim.AdamW(g.parameters(), lr=1e-3)
     masks = (torch.rand(2, 2, 16, 16) > 0.5).float()
