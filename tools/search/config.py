@@ -56,10 +56,15 @@ class SearchConfig:
     root: Path
     model: str | None = None
     cache_dir: Path | None = None
-    exact_max: int = 20_000
-    """Largest index kept exact (IndexFlatIP); above it an HNSW index is built (see benchmarks)."""
+    exact_max: int = 50_000
+    """Largest index kept exact (IndexFlatIP); above it an HNSW index is built. Measured with
+    `benchmarks/search_speed.py`: one-thread exact search stays within a few ms up to 50,000 papers
+    and slows sharply beyond (the vectors outgrow the CPU cache), while HNSW costs seconds to
+    build on every catalog change."""
     threads: int = 1
-    query_backend: str = "onnx"
+    query_backend: str = field(
+        default_factory=lambda: os.environ.get("MEDGEN_SEARCH_QUERY_BACKEND", "onnx")
+    )
     """How queries are embedded: `onnx` (the int8 model the browser runs, via onnxruntime: the CLI
     then ranks as the search page does, and starts without torch) or `torch` (sentence-transformers
     in float32). Entries are always embedded with sentence-transformers."""

@@ -113,6 +113,9 @@ class SearchEngine:
         """The kind's index: loaded when it matches the catalog, else rebuilt and saved."""
         if kind in self._indexes:
             return self._indexes[kind]
+        import faiss
+
+        faiss.omp_set_num_threads(self.config.threads)  # more threads only add latency per query
         ids, titles, texts = self.texts(kind)
         corpus = corpus_hash(self.encoder.model_id, ids, texts)
         loaded: KindIndex | None = None
