@@ -70,7 +70,7 @@ def speed_row(
         with autocast(device, bf16):
             if isinstance(net, Generator):
                 assert disc is not None
-                fake = net(masks, torch.randn_like(img), text)
+                fake = net(masks, torch.randn(b, mc.noise_channels, *spatial, device=device), text)
                 out, _ = disc(torch.cat([fake, masks], 1))
                 loss = F.mse_loss(fake.float(), img) + sum(o.float().mean() for o in out)
             else:
@@ -96,7 +96,7 @@ def speed_row(
         x = torch.randn(1, 1, *spatial, device=device)
         t0 = time.perf_counter()
         if isinstance(net, Generator):
-            net(masks[:1], x, text.index(slice(0, 1)))
+            net(masks[:1], x[:, : mc.noise_channels], text.index(slice(0, 1)))
             per_image = time.perf_counter() - t0
         else:
             t = torch.zeros(1, dtype=torch.long, device=device)
