@@ -209,7 +209,7 @@ def figure(
         "catalog/demos/figures/xray-report.png"
     ),
     seed: Annotated[int, typer.Option(help="Seed of the cohort and the training run.")] = 0,
-    steps: Annotated[int, typer.Option(help="Training steps of the figure model.")] = 400,
+    steps: Annotated[int, typer.Option(help="Training steps of the figure model.")] = 300,
     checkpoint: Annotated[
         Path | None, typer.Option(help="Use this checkpoint instead of training one.")
     ] = None,

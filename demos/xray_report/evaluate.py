@@ -14,7 +14,7 @@ from demos.xray_report.baselines import derangement, majority_report, retrieval_
 from demos.xray_report.config import DecodeConfig
 from demos.xray_report.data import Cohort
 from demos.xray_report.labeler import label_vector
-from demos.xray_report.metrics import clinical_efficacy, report_metrics
+from demos.xray_report.metrics import clinical_efficacy, per_label_f1, report_metrics
 from demos.xray_report.sample import generate
 from demos.xray_report.train import Trained
 
@@ -51,6 +51,7 @@ def evaluate(
 
     reports, probs = run(test.images, decode.beam_size)
     out = score(reports, test)
+    out.update(per_label_f1([label_vector(r) for r in reports], test.labels.tolist()))
     greedy, _ = run(test.images, 1)
     out.update({f"greedy_{k}": v for k, v in score(greedy, test).items()})
     head = clinical_efficacy((probs > 0.5).astype(int).tolist(), test.labels.tolist())

@@ -151,6 +151,16 @@ def clinical_efficacy(
     }
 
 
+def per_label_f1(pred: Sequence[Sequence[int]], true: Sequence[Sequence[int]]) -> dict[str, float]:
+    """F1 of each label of :data:`LABELS`, keyed ``ce_f1_<label>`` (0 when a label never occurs)."""
+    out = {}
+    for j, name in enumerate(LABELS):
+        tp = sum(1 for p, t in zip(pred, true, strict=True) if p[j] and t[j])
+        wrong = sum(1 for p, t in zip(pred, true, strict=True) if bool(p[j]) != bool(t[j]))
+        out[f"ce_f1_{name}"] = 2 * tp / (2 * tp + wrong) if tp + wrong else 0.0
+    return out
+
+
 def report_metrics(
     hyps: Sequence[str],
     refs: Sequence[str],

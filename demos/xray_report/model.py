@@ -66,17 +66,25 @@ class ViTEncoder(nn.Module):
 
 
 class FindingPrompts(nn.Module):
-    """Multi-label classifier whose probabilities become one prompt token per finding."""
+    """Multi-label classifier whose probabilities become one prompt token per finding.
 
-    def __init__(self, dim: int, n_labels: int) -> None:
+    With ``prompt=False`` only the classifier exists (no unused parameters under DDP).
+    """
+
+    def __init__(self, dim: int, n_labels: int, prompt: bool = True) -> None:
         super().__init__()
         self.head = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, n_labels))
-        self.label = nn.Parameter(torch.randn(n_labels, dim) * 0.02)
-        self.present = nn.Parameter(torch.randn(dim) * 0.02)
-        self.absent = nn.Parameter(torch.randn(dim) * 0.02)
+        self.prompt = prompt
+        if prompt:
+            self.label = nn.Parameter(torch.randn(n_labels, dim) * 0.02)
+            self.present = nn.Parameter(torch.randn(dim) * 0.02)
+            self.absent = nn.Parameter(torch.randn(dim) * 0.02)
 
-    def forward(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Tokens (B, N, dim) -> finding logits (B, L) and prompts (B, L, dim) or ``None``."""
         logits = self.head(tokens.mean(dim=1))  # (B, L)
+        if not self.prompt:
+            return logits, None
         p = torch.sigmoid(logits).detach().unsqueeze(-1)  # (B, L, 1); no gradient through prompts
         prompts = self.label + p * self.present + (1 - p) * self.absent  # (B, L, dim)
         return logits, prompts
@@ -105,7 +113,7 @@ class ReportGenerator(nn.Module):
             CNNEncoder(cfg, image_size) if cfg.encoder == "cnn" else ViTEncoder(cfg, image_size)
         )
         self.memory_norm = nn.LayerNorm(cfg.dim)
-        self.prompts = FindingPrompts(cfg.dim, n_labels)
+        self.prompts = FindingPrompts(cfg.dim, n_labels, cfg.prompt)
         self.tok = nn.Embedding(vocab_size, cfg.dim)
         nn.init.normal_(self.tok.weight, std=0.02)
         self.pos = nn.Parameter(torch.zeros(1, max_len, cfg.dim))
@@ -133,7 +141,7 @@ class ReportGenerator(nn.Module):
         """(B, 1, S, S) -> memory (B, N [+ L], dim) and finding logits (B, L)."""
         tokens = self.memory_norm(self.encoder(images))  # (B, N, dim)
         logits, prompts = self.prompts(tokens)
-        if self.cfg.prompt:
+        if prompts is not None:
             tokens = torch.cat([tokens, prompts.to(tokens.dtype)], dim=1)  # (B, N + L, dim)
         return tokens, logits
 

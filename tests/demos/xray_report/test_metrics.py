@@ -5,7 +5,15 @@ import math
 import pytest
 
 from demos.xray_report.data import LABELS
-from demos.xray_report.metrics import bleu, cider, clinical_efficacy, report_metrics, rouge_l, words
+from demos.xray_report.metrics import (
+    bleu,
+    cider,
+    clinical_efficacy,
+    per_label_f1,
+    report_metrics,
+    rouge_l,
+    words,
+)
 
 HYP = "The cat sat on the mat."
 REF = "the cat is on the mat"
@@ -69,6 +77,16 @@ def test_clinical_efficacy_hand_computed() -> None:
     assert ce["ce_recall_micro"] == pytest.approx(0.5)
     assert ce["ce_f1_micro"] == pytest.approx(0.5)
     assert ce["ce_f1_macro"] == pytest.approx(1 / 3)
+
+
+def test_per_label_f1_hand_computed() -> None:
+    k = len(LABELS)
+    true = [[1] + [0] * (k - 1), [1] + [0] * (k - 1), [0] * k]
+    pred = [[1] + [0] * (k - 1), [0] * k, [1] + [0] * (k - 1)]
+    f1 = per_label_f1(pred, true)
+    assert f1["ce_f1_cardiomegaly"] == pytest.approx(2 * 1 / (2 * 1 + 2))  # TP 1, FN 1, FP 1
+    assert f1["ce_f1_nodule"] == 0.0
+    assert set(f1) == {f"ce_f1_{name}" for name in LABELS}
 
 
 def test_errors_on_mismatched_input() -> None:

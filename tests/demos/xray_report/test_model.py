@@ -28,6 +28,7 @@ def test_prompts_shapes_and_no_gradient_into_head() -> None:
     tokens = torch.rand(4, 9, 16, requires_grad=True)
     logits, p = prompts(tokens)
     assert logits.shape == (4, len(LABELS))
+    assert p is not None
     assert p.shape == (4, len(LABELS), 16)
     p.sum().backward()
     assert tokens.grad is None or torch.count_nonzero(tokens.grad) == 0
@@ -49,6 +50,7 @@ def test_without_prompts_memory_is_image_tokens(micro_cfg: XrayConfig) -> None:
     model = ReportGenerator(cfg, 30, len(LABELS), 32, 48).eval()
     memory, _ = model.encode(torch.rand(1, 1, 32, 32))
     assert memory.shape == (1, 64, cfg.dim)
+    assert not hasattr(model.prompts, "label")
 
 
 def test_decoder_cannot_see_future_tokens(micro_model: ReportGenerator) -> None:
