@@ -115,7 +115,7 @@ def main() -> None:
                     return per_query.get(q, [])
 
                 print(row(f"browser {mode}", evaluate(queries, kind, known, browser_rank)))
-            hybrid = data.get(kind, {}).get("hybrid", {})
+            hybrid = data.get(kind, {}).get("default", {})
             same = [
                 hybrid.get(q.text) == cli_rankings[kind][q.text]
                 for q in queries

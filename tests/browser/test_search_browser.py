@@ -86,11 +86,11 @@ def _first(page: Any, kind: str) -> str:
     return str(page.locator(f"[data-results={kind}] li.mga-hit").first.get_attribute("data-id"))
 
 
-def test_query_finds_technique_same_origin(page: Any, search_url: str) -> None:
+def test_query_finds_technique_same_origin(page: Any, search_url: str, artifacts: Path) -> None:
     page.goto(search_url + "search/")
     assert _wait_state(page, "ready,fallback,error") == "ready"
-    page.fill("input[name=q]", "write the findings of a chest radiograph automatically")
-    page.press("input[name=q]", "Enter")
+    page.fill("#mga-q", "write the findings of a chest radiograph automatically")
+    page.press("#mga-q", "Enter")
     page.wait_for_function(
         "document.getElementById('mga-search').dataset.resultsMode === 'semantic'"
     )
@@ -98,6 +98,7 @@ def test_query_finds_technique_same_origin(page: Any, search_url: str) -> None:
     why = page.locator("[data-results=technique] li.mga-hit .mga-hit__why").first.inner_text()
     assert "meaning" in why
     assert "q=write+the+findings" in page.url
+    page.screenshot(path=str(artifacts / "search-page.png"), full_page=True)
     assert page.foreign_requests == []
     assert page.console_errors == []
 
@@ -109,10 +110,29 @@ def test_query_string_runs_search_and_model_is_cached(page: Any, search_url: str
         "document.getElementById('mga-search').dataset.resultsMode === 'semantic'"
     )
     assert _first(page, "technique") == "audio-to-text"
+    theme_overlay = page.locator("#__search")
+    assert theme_overlay.count() == 0 or not theme_overlay.is_checked()
+    page.wait_for_function("location.search.includes('q=speech')")
     page.reload()
     assert _wait_state(page, "ready,fallback,error") == "ready"
     assert page.evaluate("window.mgaSearch.state.timings.model_cached") is True
     assert page.console_errors == []
+
+
+def test_header_box_submits_to_the_search_page(page: Any, search_url: str) -> None:
+    page.goto(search_url)
+    header = page.locator("header input[name=q]")
+    if header.count() == 0:
+        pytest.skip("the theme has no header search box")
+    header.first.fill("dictation software for doctors")
+    header.first.press("Enter")
+    page.wait_for_url("**/search/?q=dictation*")
+    assert _wait_state(page, "ready,fallback,error") == "ready"
+    page.wait_for_function(
+        "document.getElementById('mga-search').dataset.resultsMode === 'semantic'"
+    )
+    assert _first(page, "technique") == "audio-to-text"
+    assert page.console_errors == [] and page.foreign_requests == []
 
 
 def test_keyword_fallback_when_model_missing(page: Any, no_model_url: str) -> None:

@@ -361,6 +361,17 @@ function setStatus(root, mode, message, fraction) {
   }
 }
 
+// The theme's own search (mkdocs-material's plugin) also reads `?q=` and opens its overlay on top
+// of this page; close it here, since this page answers the query.
+function closeThemeSearch(restore) {
+  const toggle = document.getElementById("__search");
+  if (toggle && toggle.checked) {
+    toggle.checked = false;
+    toggle.dispatchEvent(new Event("change"));
+    setTimeout(restore, 0); // closing it drops `q` from the address; put it back
+  }
+}
+
 async function main() {
   const root = document.getElementById("mga-search");
   if (!root) return;
@@ -376,11 +387,15 @@ async function main() {
     root.dataset.resultsMode = out.mode;
     window.dispatchEvent(new CustomEvent("mga-search-results", { detail: out }));
   };
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  const remember = () => {
+    if (!input.value) return;
     const url = new URL(window.location.href);
     url.searchParams.set("q", input.value);
     window.history.replaceState(null, "", url);
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    remember();
     run();
   });
 
@@ -394,6 +409,7 @@ async function main() {
   }
   setStatus(root, "loading", "Keyword results shown; loading the semantic model (once; it is then cached)...", 0);
   await run();
+  closeThemeSearch(remember);
   let settled = false;
   const progress = (f) => {
     if (!settled) setStatus(root, "loading", `Loading the semantic model: ${Math.round(f * 100)}%`, f);
@@ -409,6 +425,7 @@ async function main() {
     setStatus(root, "fallback", "The semantic model could not load: showing keyword matches only.", null);
   }
   await run();
+  closeThemeSearch(remember);
 }
 
 window.mgaSearch = { search, state, cleanQuery, tokenize, ready: main() };
