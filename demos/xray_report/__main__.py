@@ -128,12 +128,13 @@ def train(
 def evaluate(
     checkpoint: Checkpoint = Path("runs/xray-report/checkpoint.pt"),
     out: Out = Path("runs/xray-report"),
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda, ...")] = "auto",
 ) -> None:
     """Score a checkpoint and the baselines on its test split; write OUT/metrics.json."""
     from demos.xray_report.pipeline import evaluate_checkpoint, summary_table
 
     with _clear_errors():
-        ev = evaluate_checkpoint(checkpoint, out)
+        ev = evaluate_checkpoint(checkpoint, out, device=device)
     typer.echo(summary_table(ev.metrics))
     typer.echo(f"wrote {out / 'metrics.json'}")
 
@@ -144,17 +145,19 @@ def generate(
     checkpoint: Checkpoint = Path("runs/xray-report/checkpoint.pt"),
     beam: Annotated[int | None, typer.Option(help="Beam size (1 = greedy).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda, ...")] = "auto",
 ) -> None:
     """Write a report for each image (research and education only, not for clinical use)."""
     import numpy as np
 
+    from demos.common.runtime import select_device
     from demos.xray_report.data import LABELS
     from demos.xray_report.realdata import load_image
     from demos.xray_report.sample import generate as run
     from demos.xray_report.train import load_trained
 
     with _clear_errors():
-        trained = load_trained(checkpoint)
+        trained = load_trained(checkpoint, select_device(device))
         d = trained.config.decode
         batch = np.stack([load_image(p, trained.config.data.image_size) for p in images])
         reports, probs = run(

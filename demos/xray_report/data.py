@@ -259,79 +259,66 @@ def write_report(findings: Findings, rng: np.random.Generator, negation_rate: fl
     pos: list[str] = []
     neg: list[str] = []
 
-    if findings.device is not None:
-        dev = findings.device
-        pos.append(
-            _pick(
-                rng,
-                [
-                    f"There is a {dev} in place.",
-                    f"A {dev} is present.",
-                    f"Interval placement of a {dev}.",
-                ],
-            )
-        )
-    if findings.cardiomegaly:
-        pos.append(
-            _pick(
-                rng,
-                [
-                    "The heart is enlarged.",
-                    "Cardiomegaly is present.",
-                    "The cardiac silhouette is enlarged.",
-                    "Moderate cardiomegaly.",
-                ],
-            )
-        )
-    elif rng.random() < negation_rate:
-        neg.append(
-            _pick(
-                rng,
-                [
-                    "The heart size is normal.",
-                    "Heart size is within normal limits.",
-                    "No cardiomegaly.",
-                    "The cardiomediastinal silhouette is normal.",
-                ],
-            )
-        )
-    if findings.consolidation is not None:
-        side, zone = findings.consolidation
-        pos.append(
-            _pick(
-                rng,
-                [
-                    f"There is consolidation in the {_where(side, zone)}.",
-                    f"Focal airspace consolidation in the {_where(side, zone)}.",
-                    f"{side.capitalize()} {zone} lobe consolidation is seen.",
-                ],
-            )
-        )
-    elif rng.random() < negation_rate:
-        neg.append(
-            _pick(
-                rng,
-                [
-                    "No focal consolidation.",
-                    "There is no focal airspace consolidation.",
-                    "The lungs are clear without consolidation.",
-                ],
-            )
-        )
-    if findings.nodule is not None:
-        side, zone = findings.nodule
-        pos.append(
-            _pick(
-                rng,
-                [
-                    f"A nodule is noted in the {_where(side, zone)}.",
-                    f"There is a small pulmonary nodule in the {side} {zone} zone.",
-                    f"{side.capitalize()} {zone} zone nodular opacity.",
-                ],
-            )
-        )
-    elif rng.random() < negation_rate:
-        neg.append(_pick(rng, ["No pulmonary nodules.", "No suspicious pulmonary nodule."]))
+    def say(present: list[str] | None, absent: list[str]) -> None:
+        """A positive sentence when ``present`` is given, else maybe a negation."""
+        if present is not None:
+            pos.append(_pick(rng, present))
+        elif absent and rng.random() < negation_rate:
+            neg.append(_pick(rng, absent))
+
+    dev = findings.device
+    say(
+        None
+        if dev is None
+        else [
+            f"There is a {dev} in place.",
+            f"A {dev} is present.",
+            f"Interval placement of a {dev}.",
+        ],
+        [],
+    )
+    say(
+        [
+            "The heart is enlarged.",
+            "Cardiomegaly is present.",
+            "The cardiac silhouette is enlarged.",
+            "Moderate cardiomegaly.",
+        ]
+        if findings.cardiomegaly
+        else None,
+        [
+            "The heart size is normal.",
+            "Heart size is within normal limits.",
+            "No cardiomegaly.",
+            "The cardiomediastinal silhouette is normal.",
+        ],
+    )
+    cons = findings.consolidation
+    say(
+        None
+        if cons is None
+        else [
+            f"There is consolidation in the {_where(*cons)}.",
+            f"Focal airspace consolidation in the {_where(*cons)}.",
+            f"{cons[0].capitalize()} {cons[1]} lobe consolidation is seen.",
+        ],
+        [
+            "No focal consolidation.",
+            "There is no focal airspace consolidation.",
+            "The lungs are clear without consolidation.",
+        ],
+    )
+    nod = findings.nodule
+    say(
+        None
+        if nod is None
+        else [
+            f"A nodule is noted in the {_where(*nod)}.",
+            f"There is a small pulmonary nodule in the {nod[0]} {nod[1]} zone.",
+            f"{nod[0].capitalize()} {nod[1]} zone nodular opacity.",
+        ],
+        ["No pulmonary nodules.", "No suspicious pulmonary nodule."],
+    )
 
     effusion_neg = pneumothorax_neg = False
     if findings.effusion is not None:

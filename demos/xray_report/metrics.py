@@ -20,6 +20,17 @@ from demos.xray_report.data import LABELS
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+#: The flat keys of one system's scores in ``metrics.json`` (baselines add a prefix).
+METRIC_KEYS: tuple[str, ...] = (
+    *(f"bleu{n}" for n in range(1, 5)),
+    "rouge_l",
+    "cider",
+    "ce_precision_micro",
+    "ce_recall_micro",
+    "ce_f1_micro",
+    "ce_f1_macro",
+)
+
 
 def words(text: str) -> list[str]:
     """Lower-cased alphanumeric words (punctuation dropped)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from demos.common.checkpoint import atomic_write
-from demos.common.runtime import num_threads
+from demos.common.runtime import num_threads, select_device
 from demos.xray_report.config import XrayConfig
 from demos.xray_report.data import LABELS, Cohort
 from demos.xray_report.evaluate import Evaluation, evaluate
@@ -71,10 +71,14 @@ def write_metrics(metrics: dict[str, float], path: Path) -> Path:
 
 
 def evaluate_checkpoint(
-    checkpoint: Path, out: Path, splits: Splits | None = None, n_examples: int = 8
+    checkpoint: Path,
+    out: Path,
+    splits: Splits | None = None,
+    n_examples: int = 8,
+    device: str = "auto",
 ) -> Evaluation:
     """Evaluate a checkpoint on its config's test split; write metrics.json and examples."""
-    trained = load_trained(checkpoint)
+    trained = load_trained(checkpoint, select_device(device))
     cfg = trained.config
     splits = splits or load_splits(cfg)
     with num_threads(cfg.train.threads if next(trained.model.parameters()).is_cpu else None):

@@ -22,6 +22,7 @@ from demos.common.ema import EMA
 from demos.common.progress import MetricsLog, progress
 from demos.common.runtime import (
     autocast,
+    maybe_compile,
     num_threads,
     seed_everything,
     setup_distributed,
@@ -95,6 +96,32 @@ def losses(
     return tok, cls
 
 
+@torch.no_grad()
+def validation_loss(
+    model: nn.Module,
+    cohort: Cohort,
+    seqs: list[list[int]],
+    device: torch.device,
+    bf16: bool,
+    batch_size: int = 64,
+) -> tuple[float, float]:
+    """Mean token and finding losses over (up to 256 studies of) a held-out cohort."""
+    was_training = model.training
+    model.eval()
+    n = min(len(seqs), 256)
+    tok_sum = cls_sum = 0.0
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        x = torch.as_tensor(cohort.images[start:stop]).to(device)
+        y = torch.as_tensor(cohort.labels[start:stop]).to(device)
+        with autocast(device, bf16):
+            tok, cls = losses(model, x, _pad(seqs[start:stop]).to(device), y)
+        tok_sum += tok.item() * (stop - start)
+        cls_sum += cls.item() * (stop - start)
+    model.train(was_training)
+    return tok_sum / n, cls_sum / n
+
+
 def train(
     cfg: XrayConfig,
     out_dir: Path,
@@ -136,7 +163,8 @@ def train(
                 if ema is not None and "ema" in state.state:
                     ema.load_state_dict(state.state["ema"])
                 echo(f"resumed from {ckpt_path} at step {start_step}")
-            net = wrap_ddp(model, info, device)
+            val_seqs = encode_reports(tokenizer, splits.val.reports, cfg.data.max_len)[0]
+            net = wrap_ddp(maybe_compile(model, t.compile), info, device)
             images = torch.as_tensor(splits.train.images)
             labels = torch.as_tensor(splits.train.labels)
             gen = torch.Generator().manual_seed(t.seed * 1000 + info.rank + start_step)
@@ -196,6 +224,9 @@ def train(
                             )
                         )
                 if (step + 1) % t.ckpt_every == 0:
+                    if info.is_main and val_seqs:
+                        v_tok, v_cls = validation_loss(model, splits.val, val_seqs, device, t.bf16)
+                        log.log(step + 1, val_token_loss=v_tok, val_finding_loss=v_cls)
                     save(step + 1)
             save(t.steps)
     finally:

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from demos.xray_report.__main__ import app
 from demos.xray_report.data import LABELS
+from demos.xray_report.metrics import METRIC_KEYS
 
 runner = CliRunner()
 
@@ -34,18 +35,7 @@ def micro_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_quickstart_writes_metrics_and_examples(micro_run: Path) -> None:
     metrics = json.loads((micro_run / "metrics.json").read_text())
     for prefix in ("", "baseline_majority_", "baseline_retrieval_", "shuffled_image_"):
-        for key in (
-            "bleu1",
-            "bleu2",
-            "bleu3",
-            "bleu4",
-            "rouge_l",
-            "cider",
-            "ce_precision_micro",
-            "ce_recall_micro",
-            "ce_f1_micro",
-            "ce_f1_macro",
-        ):
+        for key in METRIC_KEYS:
             value = metrics[prefix + key]
             assert isinstance(value, float) and value >= 0.0, prefix + key
     assert metrics["labeler_on_references_ce_f1_micro"] == 1.0

@@ -38,4 +38,4 @@ def test_torchrun_two_processes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert load_checkpoint(tmp_path / "checkpoint.pt").step == 6
     log = (tmp_path / "train_log.jsonl").read_text().splitlines()
-    assert len(log) == 3  # only rank 0 writes the log
+    assert len(log) == 5  # only rank 0 writes: 3 training rows and 2 validation rows

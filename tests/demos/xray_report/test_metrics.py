@@ -6,6 +6,7 @@ import pytest
 
 from demos.xray_report.data import LABELS
 from demos.xray_report.metrics import (
+    METRIC_KEYS,
     bleu,
     cider,
     clinical_efficacy,
@@ -114,5 +115,6 @@ def test_report_metrics_keys_and_perfect_score() -> None:
         "ce_f1_micro",
         "ce_f1_macro",
     }
+    assert tuple(out) == METRIC_KEYS
     assert out["bleu3"] == pytest.approx(1.0)
     assert out["rouge_l"] == pytest.approx(1.0)

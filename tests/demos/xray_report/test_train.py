@@ -38,7 +38,7 @@ def test_seeded_regression_first_losses(micro_cfg: XrayConfig, tmp_path: Path) -
     """Pinned token losses of the seeded micro run, recorded from this code: they catch silent
     changes to the data, tokenizer, initialisation or loss. They start near ln(vocab size)."""
     train(micro_cfg, tmp_path, echo=quiet)
-    rows = read_metrics_log(tmp_path / "train_log.jsonl")
+    rows = [r for r in read_metrics_log(tmp_path / "train_log.jsonl") if "token_loss" in r]
     assert [r["step"] for r in rows] == [2, 4, 6]
     losses = [r["token_loss"] for r in rows]
     assert losses == pytest.approx(REGRESSION_TOKEN_LOSSES, rel=2e-3)
@@ -74,8 +74,9 @@ def test_resume_continues_from_the_saved_step(micro_cfg: XrayConfig, tmp_path: P
     train(longer, tmp_path, resume=True, echo=messages.append)
     assert any("resumed" in m and "step 6" in m for m in messages)
     assert load_checkpoint(tmp_path / "checkpoint.pt").step == 8
-    steps = [r["step"] for r in read_metrics_log(tmp_path / "train_log.jsonl")]
-    assert steps == [2, 4, 6, 8]
+    rows = read_metrics_log(tmp_path / "train_log.jsonl")
+    assert [r["step"] for r in rows if "token_loss" in r] == [2, 4, 6, 8]
+    assert [r["step"] for r in rows if "val_token_loss" in r] == [3, 6]
 
 
 def test_bad_checkpoints_are_clear_errors(tmp_path: Path) -> None:
@@ -105,5 +106,8 @@ def test_bad_preset_file_names_file_and_key(tmp_path: Path) -> None:
 
 def test_log_is_json_lines(micro_cfg: XrayConfig, tmp_path: Path) -> None:
     train(micro_cfg, tmp_path, echo=quiet)
-    first = json.loads((tmp_path / "train_log.jsonl").read_text().splitlines()[0])
-    assert {"step", "loss", "token_loss", "finding_loss", "lr", "images_per_s"} <= set(first)
+    rows = [json.loads(line) for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
+    assert {"step", "loss", "token_loss", "finding_loss", "lr", "images_per_s"} <= set(rows[0])
+    val = [r for r in rows if "val_token_loss" in r]
+    assert [r["step"] for r in val] == [3, 6]
+    assert all(r["val_token_loss"] > 0 and r["val_finding_loss"] > 0 for r in val)
