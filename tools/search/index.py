@@ -20,7 +20,9 @@ from tools.search.errors import SearchError
 
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 256
+"""Measured on 100,000 synthetic papers with the evaluation queries: recall@10 against exact search
+0.93 at 128, 0.96 at 256 (0.35 ms a query), 0.98 at 512 (0.7 ms); see benchmarks/search_speed.py."""
 FORMAT = 1
 
 

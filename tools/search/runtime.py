@@ -39,15 +39,26 @@ def _lock_digest(spec_dir: Path) -> str:
     return digest.hexdigest()
 
 
+CODE_ROOT = Path(__file__).resolve().parents[2]
+"""The repository this code lives in (its `site_src/` holds the npm pins)."""
+
+
+def spec_dir(root: Path) -> Path:
+    """The folder with package.json and package-lock.json: under `root`, else this repository's."""
+    for base in (root, CODE_ROOT):
+        folder = base / "site_src" / "assets" / "search"
+        if (folder / "package-lock.json").is_file():
+            return folder
+    raise SearchError(f"{root}/site_src/assets/search/package-lock.json is missing")
+
+
 def ensure_runtime(root: Path, cache: Path) -> Path:
     """node_modules for the pinned runtime (installed with `npm ci` when missing or stale)."""
-    spec_dir = root / "site_src" / "assets" / "search"
-    if not (spec_dir / "package-lock.json").is_file():
-        raise SearchError(f"{spec_dir}/package-lock.json is missing")
+    pins = spec_dir(root)
     target = cache / "npm"
     modules = target / "node_modules"
     stamp = target / "installed.sha256"
-    digest = _lock_digest(spec_dir)
+    digest = _lock_digest(pins)
     if (
         stamp.is_file()
         and stamp.read_text().strip() == digest
@@ -59,7 +70,7 @@ def ensure_runtime(root: Path, cache: Path) -> Path:
         raise SearchError("npm is not installed: it is needed once to fetch the browser runtime")
     target.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
-        shutil.copyfile(spec_dir / name, target / name)
+        shutil.copyfile(pins / name, target / name)
     env = {**os.environ, "ONNXRUNTIME_NODE_INSTALL": "skip"}
     proc = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
