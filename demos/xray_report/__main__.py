@@ -169,6 +169,11 @@ def generate(
             block_trigrams=d.block_trigrams,
             length_penalty=d.length_penalty,
         )
+    typer.echo(
+        f"note: model trained on {trained.config.data.source} data; research and education only, "
+        "not a clinical reading",
+        err=True,
+    )
     for path, report, p in zip(images, reports, probs, strict=True):
         if as_json:
             findings = {name: round(float(v), 4) for name, v in zip(LABELS, p, strict=True)}

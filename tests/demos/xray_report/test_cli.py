@@ -53,7 +53,8 @@ def test_generate_on_png_and_real_dicom(micro_run: Path) -> None:
     args = ["generate", str(png), str(dcm), "--checkpoint", str(micro_run / "checkpoint.pt")]
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in result.output.splitlines()]
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "not a clinical reading" in result.stderr
     assert [r["image"] for r in rows] == [str(png), str(dcm)]
     assert all(set(r["findings"]) == set(LABELS) for r in rows)
     assert all(0.0 <= v <= 1.0 for r in rows for v in r["findings"].values())
