@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from tools.load import load_catalog  # noqa: E402
 from tools.search.config import SearchConfig  # noqa: E402
 from tools.search.engine import Mode, SearchEngine  # noqa: E402
-from tools.search.evaluate import evaluate, load_queries, score_rankings  # noqa: E402
+from tools.search.evaluate import evaluate, load_queries  # noqa: E402
 from tools.search.texts import DEFAULT_VARIANT, PAPER_VARIANTS, TECHNIQUE_VARIANTS  # noqa: E402
 
 QUERIES = ROOT / "benchmarks" / "data" / "search_queries.yaml"
@@ -127,7 +127,6 @@ def main() -> None:
                     f"{sum(same)}/{len(same)} queries ({sum(same) / len(same):.1%})"
                 )
             print()
-    _ = score_rankings  # re-exported for callers of this script's helpers
 
 
 if __name__ == "__main__":

@@ -78,8 +78,10 @@ def search_asset_files(catalog: Catalog, config: SearchConfig | None = None) -> 
     files.update(runtime_files(cfg.root, cfg.cache))
 
     kinds: dict[str, object] = {}
+    dim = 0
     for kind in KINDS:
         ids, matrix = engine.vectors(kind)
+        dim = max(dim, int(matrix.shape[1]) if ids else 0)
         data = np.ascontiguousarray(matrix, dtype="<f2").tobytes() if ids else b""
         name = f"{kind}-{_digest(data)}.f16"
         staged = stage / name
@@ -109,7 +111,7 @@ def search_asset_files(catalog: Catalog, config: SearchConfig | None = None) -> 
             "tokenizer": "tokenizer.json",
             "tokenizer_config": "tokenizer_config.json",
             "max_tokens": MAX_TOKENS,
-            "dim": int(next(iter(engine.vectors(k)[1] for k in KINDS)).shape[1]),
+            "dim": dim,
         },
         "runtime": {
             "ort": "ort.wasm.bundle.min.mjs",

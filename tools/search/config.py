@@ -68,7 +68,6 @@ class SearchConfig:
     """How queries are embedded: `onnx` (the int8 model the browser runs, via onnxruntime: the CLI
     then ranks as the search page does, and starts without torch) or `torch` (sentence-transformers
     in float32). Entries are always embedded with sentence-transformers."""
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def cache(self) -> Path:

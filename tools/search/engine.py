@@ -150,14 +150,22 @@ class SearchEngine:
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's unit vector (see `SearchConfig.query_backend`)."""
-        if self.config.query_backend == "torch":
+        if self.config.query_backend == "torch" or self._query_encoder is False:
             return self.encoder.encode([text])[0]
         if self._query_encoder is None:
             from tools.search.onnx_export import OnnxEncoder, export_browser_model
 
-            self._query_encoder = OnnxEncoder(
-                export_browser_model(self.config), threads=self.config.threads
-            )
+            try:
+                self._query_encoder = OnnxEncoder(
+                    export_browser_model(self.config), threads=self.config.threads
+                )
+            except Exception as exc:  # an encoder torch.onnx cannot export: use it in torch
+                self.notes.append(
+                    f"could not export {self.encoder.model_id} to ONNX ({type(exc).__name__}); "
+                    "queries are embedded with sentence-transformers instead"
+                )
+                self._query_encoder = False
+                return self.encoder.encode([text])[0]
         return self._query_encoder.encode([text])[0]
 
     def search(

@@ -121,6 +121,7 @@ def test_cli_json_contract_and_queries_file(root: Path, tmp_path: Path) -> None:
         (["search", "x", "--top", "0"], "--top must be at least 1"),
         (["search"], "give either a QUERY or --queries FILE"),
         (["search", "--queries", "/nonexistent/q.txt"], "no such file"),
+        (["search", "x", "--model", "/nonexistent/model"], "is not a local folder"),
     ],
 )
 def test_cli_bad_input_is_one_clear_line(root: Path, args: list[str], message: str) -> None:
