@@ -36,6 +36,7 @@ class ModelConfig:
     patch_size: int = 0  # 0: whole images; else train on patches, infer with sliding windows
     channels: tuple[int, ...] = (16, 32, 64)
     heads: int = 4
+    coords: bool = True  # GAN: coordinate channels with the masks (see model.add_coords)
     noise_channels: int = 0  # pix2pixHD has none; >0 adds noise maps (shared in counterfactuals)
     concat_channels: int = 8
     disc_scales: int = 2

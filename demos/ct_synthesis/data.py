@@ -7,8 +7,8 @@ so the upper zone is the top of the image.
 
 Clinical attributes act on the lungs only, through analytic fields the code knows:
 
-- smoking: ``-(pack_years / 35) * (45 * upper + 10)`` HU, plus zero-mean low-attenuation clusters
-  in the upper zone (texture);
+- smoking: ``-(pack_years / 35) * 70 * upper`` HU with ``upper = (1 - u)^2`` (u: 0 at the lung
+  apex, 1 at the base), plus zero-mean low-attenuation clusters in the upper zone (texture);
 - age: ``-0.6 * (age - 60)`` HU everywhere in the lungs;
 - diagnosis: basal, subpleural increase (IPF 60 HU with zero-mean reticulation texture, CTD-ILD
   35 HU, UILD 20 HU);
@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 MEAN_PACK_YEARS = 35.0  # pack-years ~ U(10, 60): the expected effect of "Smoker: yes" alone
+SMOKING_HU = 70.0  # density drop at the apex for the mean pack-years
 DIAGNOSES = ("CTD-ILD", "IPF", "UILD")
 DIAGNOSIS_HU = {"CTD-ILD": 35.0, "IPF": 60.0, "UILD": 20.0}
 HU_AIR, HU_LUNG, HU_FAT, HU_SOFT, HU_BLOOD, HU_BONE = -1000.0, -860.0, -100.0, 40.0, 45.0, 600.0
@@ -210,7 +211,7 @@ def render_fields(anatomy: Anatomy, shape: tuple[int, ...]) -> Fields:
         vessel |= _tube_distance(z, y, x, seg) <= seg.radius
     vessel &= lung & ~airway
     u = np.clip((z - (lz - rz)) / (2.0 * rz), 0.0, 1.0)  # 0 at the apex, 1 at the base
-    upper = np.broadcast_to((1.0 - u) ** 1.5, lung.shape).astype(np.float32)
+    upper = np.broadcast_to((1.0 - u) ** 2, lung.shape).astype(np.float32)
     basal = np.broadcast_to(u**2, lung.shape) * np.clip(radius2, 0.0, 1.0)
     return Fields(
         body=np.broadcast_to(body, lung.shape).copy(),
@@ -230,7 +231,7 @@ def smoking_effect_hu(f: Fields, a: Attributes) -> np.ndarray:
     if a.smoker != "yes":
         return np.zeros(f.lung.shape, np.float32)
     py = MEAN_PACK_YEARS if a.pack_years is None else float(a.pack_years)
-    return (-(py / MEAN_PACK_YEARS) * (45.0 * f.upper + 10.0) * f.lung).astype(np.float32)
+    return (-(py / MEAN_PACK_YEARS) * SMOKING_HU * f.upper * f.lung).astype(np.float32)
 
 
 def lung_density_hu(f: Fields, a: Attributes) -> np.ndarray:

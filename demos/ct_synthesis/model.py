@@ -21,6 +21,16 @@ from .fusion import ConcatFusion, FusionPoint, TextBatch
 MASK_CHANNELS = 2  # lung, airway
 
 
+def add_coords(masks: torch.Tensor) -> torch.Tensor:
+    """Append one channel per spatial axis holding its coordinate in [-1, 1] over the whole image:
+    (B, 2, *S) -> (B, 2 + d, *S). Added before cropping or sliding windows, so patches keep their
+    global position (the network needs it to place upper- or lower-zone effects)."""
+    b, _, *spatial = masks.shape
+    axes = [torch.linspace(-1.0, 1.0, n, dtype=masks.dtype, device=masks.device) for n in spatial]
+    grids = torch.stack(torch.meshgrid(*axes, indexing="ij"))  # (d, *S)
+    return torch.cat([masks, grids.expand(b, *grids.shape)], dim=1)
+
+
 def _norm(channels: int) -> str:
     """Batch norm: at inference each image is normalised with running statistics, so a text-driven
     change in the lungs cannot leak elsewhere through per-image statistics (as instance norm would)."""
@@ -58,10 +68,13 @@ class Generator(nn.Module):
         super().__init__()
         d, ch = cfg.spatial_dims, cfg.channels
         self.noise_channels = cfg.noise_channels
+        self.cond_channels = MASK_CHANNELS + (d if cfg.coords else 0)  # masks (+ coordinates)
         self.concat = (
             ConcatFusion(text_dim, cfg.concat_channels) if cfg.fusion == "concat" else None
         )
-        in_ch = MASK_CHANNELS + cfg.noise_channels + (cfg.concat_channels if self.concat else 0)
+        in_ch = (
+            self.cond_channels + cfg.noise_channels + (cfg.concat_channels if self.concat else 0)
+        )
         self.stem = Convolution(d, in_ch, ch[0], kernel_size=3, act="PRELU", norm=_norm(ch[0]))
         self.down = nn.ModuleList(
             ResidualUnit(
@@ -97,7 +110,9 @@ class Generator(nn.Module):
     def forward(
         self, masks: torch.Tensor, noise: torch.Tensor, text: TextBatch | None
     ) -> torch.Tensor:
-        x = torch.cat([masks, noise], dim=1)  # (B, 2 + noise, *S)
+        if masks.shape[1] < self.cond_channels:  # whole images: coordinates added here
+            masks = add_coords(masks)  # (B, 2 + d, *S); patches get them before cropping
+        x = torch.cat([masks, noise], dim=1)  # (B, cond + noise, *S)
         if self.concat is not None:
             x = self.concat(x, None if text is None else text.pooled)
         h = self.stem(x)  # (B, c0, *S)

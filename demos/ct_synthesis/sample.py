@@ -20,7 +20,7 @@ from demos.common.text_encoder import FrozenTextEncoder
 from .config import CTConfig, ModelConfig
 from .dataset import to_hu
 from .fusion import TextBatch
-from .model import DiffusionDenoiser, Generator
+from .model import DiffusionDenoiser, Generator, add_coords
 from .text import EMPTY_PROMPT, TextConditioner
 
 
@@ -61,10 +61,13 @@ def sample_gan(
     g: Generator, masks: torch.Tensor, noise: torch.Tensor, text: TextBatch, cfg: ModelConfig
 ) -> torch.Tensor:
     """One forward pass per image: (B, 2, *S) masks + (B, k, *S) noise -> (B, 1, *S) in [-1, 1]."""
+    if masks.shape[1] < g.cond_channels:
+        masks = add_coords(masks)
     x = torch.cat([masks, noise], dim=1)
+    k = g.cond_channels
 
     def fn(inp: torch.Tensor, t: TextBatch) -> torch.Tensor:
-        return g(inp[:, :2], inp[:, 2:], t)
+        return g(inp[:, :k], inp[:, k:], t)
 
     return _windowed(fn, x, text, cfg).clamp(-1, 1)
 

@@ -38,7 +38,7 @@ from .config import CTConfig
 from .data import Case
 from .dataset import PatchSampler, Tensors, to_tensors
 from .fusion import TextBatch
-from .model import DiffusionDenoiser, Generator, build_discriminator
+from .model import MASK_CHANNELS, DiffusionDenoiser, Generator, add_coords, build_discriminator
 from .text import EMPTY_PROMPT, TextConditioner
 
 
@@ -139,6 +139,8 @@ def train(
     def batch(n: int) -> tuple[torch.Tensor, torch.Tensor, TextBatch]:
         idx = torch.randint(0, len(data.prompts), (n,), generator=gen)
         imgs, masks = data.images[idx], data.masks[idx]
+        if isinstance(net, Generator) and mc.coords:
+            masks = add_coords(masks)  # before cropping: patches keep global coordinates
         if sampler is not None:
             imgs, masks = sampler(imgs, masks)
         text = text_all.index(idx)
@@ -182,9 +184,10 @@ def train(
             ).to(device)
             with autocast(device, tc.amp):
                 fake = model(masks, noise, text)
-                real_in = torch.cat([imgs, masks], 1)
+                labels = masks[:, :MASK_CHANNELS]  # the discriminator sees image + masks
+                real_in = torch.cat([imgs, labels], 1)
                 d_real, feat_real = dmodel(real_in)
-                d_fake, _ = dmodel(torch.cat([fake.detach(), masks], 1))
+                d_fake, _ = dmodel(torch.cat([fake.detach(), labels], 1))
                 loss_d = 0.5 * (
                     adv(d_real, target_is_real=True, for_discriminator=True)
                     + adv(d_fake, target_is_real=False, for_discriminator=True)
@@ -193,7 +196,7 @@ def train(
             loss_d.backward()
             opt_d.step()
             with autocast(device, tc.amp):
-                g_fake, feat_fake = dmodel(torch.cat([fake, masks], 1))
+                g_fake, feat_fake = dmodel(torch.cat([fake, labels], 1))
                 rec = F.mse_loss(fake.float(), imgs)
                 loss_adv = adv(g_fake, target_is_real=True, for_discriminator=False)
                 fm = sum(
