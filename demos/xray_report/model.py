@@ -11,6 +11,7 @@ token. Sampling loops live in ``sample.py``, never here.
 from __future__ import annotations
 
 import itertools
+from typing import cast
 
 import torch
 from monai.networks.blocks import Convolution, ResidualUnit, TransformerBlock
@@ -154,6 +155,31 @@ class ReportGenerator(nn.Module):
         for block in self.blocks:
             x = block(x, context=memory)
         return self.lm_head(self.norm(x))  # (B, T, V)
+
+    def decode_next(
+        self, memory: torch.Tensor, ids: torch.Tensor, cache: list[torch.Tensor] | None
+    ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """Logits of the token after ``ids`` (B, T) -> (B, V), reusing ``cache`` from step T - 1.
+
+        ``cache[l]`` holds the inputs of decoder layer ``l`` at the earlier positions (B, T-1, dim);
+        causality means they never change, so only the newest position goes through
+        cross-attention and the MLP. Same numbers as ``decode(memory, ids)[:, -1]`` (tested).
+        Reorder the cache with ``[c[index] for c in cache]`` when hypotheses are reordered.
+        """
+        t = ids.shape[1]
+        if t > self.max_len:
+            raise ValueError(f"sequence of {t} tokens exceeds max_len {self.max_len}")
+        x = self.drop(self.tok(ids[:, -1:]) + self.pos[:, t - 1 : t])  # (B, 1, dim)
+        new_cache = []
+        for i, layer in enumerate(self.blocks):
+            block = cast(TransformerBlock, layer)
+            seq = x if cache is None else torch.cat([cache[i], x], dim=1)  # (B, T, dim)
+            new_cache.append(seq)
+            # The steps of MONAI's TransformerBlock.forward, for the newest position only.
+            x = x + block.attn(block.norm1(seq))[:, -1:]
+            x = x + block.cross_attn(block.norm_cross_attn(x), context=memory)
+            x = x + block.mlp(block.norm2(x))
+        return self.lm_head(self.norm(x))[:, -1], new_cache  # (B, V)
 
     def forward(self, images: torch.Tensor, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Teacher forcing: (B, 1, S, S), (B, T) -> token logits (B, T, V), finding logits (B, L)."""

@@ -4,7 +4,8 @@ Beam search keeps ``K`` hypotheses per image ranked by summed log-probability. A
 emits ``[EOS]`` stays in the beam with its score frozen (it can only be extended by ``[PAD]`` at
 log-probability 0), as in the captioning code R2Gen builds on; at the end the hypothesis with the
 best ``score / length ** length_penalty`` wins. With ``K = 1`` this is exactly greedy decoding.
-Trigram blocking forbids a token that would repeat a trigram already in the hypothesis.
+Trigram blocking forbids a token that would repeat a trigram already in the hypothesis. Both loops
+feed one new token per step and reuse the decoder's per-layer cache (``model.decode_next``).
 """
 
 from __future__ import annotations
@@ -29,12 +30,18 @@ def block_repeated_trigrams(ids: torch.Tensor, logp: torch.Tensor) -> torch.Tens
 
 
 def _next_logp(
-    model: ReportGenerator, memory: torch.Tensor, ids: torch.Tensor, block_trigrams: bool
-) -> torch.Tensor:
-    logp = torch.log_softmax(model.decode(memory, ids)[:, -1].float(), dim=-1)  # (N, V)
+    model: ReportGenerator,
+    memory: torch.Tensor,
+    ids: torch.Tensor,
+    cache: list[torch.Tensor] | None,
+    block_trigrams: bool,
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """Next-token log-probabilities (N, V) with PAD/BOS (and repeated trigrams) excluded."""
+    logits, cache = model.decode_next(memory, ids, cache)
+    logp = torch.log_softmax(logits.float(), dim=-1)  # (N, V)
     logp[:, PAD] = float("-inf")
     logp[:, BOS] = float("-inf")
-    return block_repeated_trigrams(ids, logp) if block_trigrams else logp
+    return (block_repeated_trigrams(ids, logp) if block_trigrams else logp), cache
 
 
 def _trim(row: Sequence[int]) -> list[int]:
@@ -55,8 +62,10 @@ def greedy_search(
     b = images.shape[0]
     ids = torch.full((b, 1), BOS, dtype=torch.long, device=images.device)  # (B, 1)
     done = torch.zeros(b, dtype=torch.bool, device=images.device)
+    cache: list[torch.Tensor] | None = None
     for _ in range(max_len - 1):
-        nxt = _next_logp(model, memory, ids, block_trigrams).argmax(dim=-1)  # (B,)
+        logp, cache = _next_logp(model, memory, ids, cache, block_trigrams)
+        nxt = logp.argmax(dim=-1)  # (B,)
         nxt = nxt.masked_fill(done, PAD)
         ids = torch.cat([ids, nxt[:, None]], dim=1)
         done |= nxt == EOS
@@ -86,8 +95,9 @@ def beam_search(
     scores[:, 1:] = float("-inf")  # all beams start as copies of beam 0
     finished = torch.zeros(b * k, dtype=torch.bool, device=dev)
     lengths = torch.zeros(b * k, device=dev)
+    cache: list[torch.Tensor] | None = None
     for _ in range(max_len - 1):
-        logp = _next_logp(model, memory, ids, block_trigrams)  # (B*K, V)
+        logp, cache = _next_logp(model, memory, ids, cache, block_trigrams)  # (B*K, V)
         v = logp.shape[1]
         logp[finished] = float("-inf")
         logp[finished, PAD] = 0.0
@@ -97,6 +107,7 @@ def beam_search(
         tok = (idx % v).view(-1)
         was_finished = finished[src]
         ids = torch.cat([ids[src], tok[:, None]], dim=1)
+        cache = [c[src] for c in cache]
         lengths = lengths[src] + (~was_finished).float()
         finished = was_finished | (tok == EOS)
         scores = top

@@ -66,6 +66,18 @@ def test_decoder_cannot_see_future_tokens(micro_model: ReportGenerator) -> None:
     assert not torch.allclose(a[:, 7:], b[:, 7:])
 
 
+def test_cached_decoding_matches_full_decoding(micro_model: ReportGenerator) -> None:
+    memory, _ = micro_model.encode(torch.rand(3, 1, 32, 32))
+    ids = torch.randint(4, 30, (3, 15))
+    with torch.no_grad():
+        full = micro_model.decode(memory, ids)  # (3, 15, V)
+        cache = None
+        for t in range(1, 16):
+            step, cache = micro_model.decode_next(memory, ids[:, :t], cache)
+            torch.testing.assert_close(step, full[:, t - 1], rtol=1e-5, atol=1e-5)
+    assert cache is not None and [c.shape for c in cache] == [(3, 15, 32)]
+
+
 def test_gradient_flows_only_from_the_past(micro_model: ReportGenerator) -> None:
     micro_model.train()
     memory, _ = micro_model.encode(torch.rand(1, 1, 32, 32))

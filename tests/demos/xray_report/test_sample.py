@@ -45,6 +45,11 @@ class TableModel(torch.nn.Module):
                 out[row, -1, tok] = math.log(p)
         return out
 
+    def decode_next(
+        self, memory: torch.Tensor, ids: torch.Tensor, cache: list[torch.Tensor] | None
+    ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        return self.decode(memory, ids)[:, -1], []
+
 
 def test_beam_beats_greedy_when_greedy_is_myopic() -> None:
     # BOS(1) -> 4 (0.6) or 5 (0.4); 4 -> EOS 0.31 / 6 0.35 / 7 0.34; 5 -> EOS 1.0; 6, 7 -> EOS.
