@@ -12,8 +12,8 @@ import numpy as np
 
 from demos.xray_report.baselines import derangement, majority_report, retrieval_reports
 from demos.xray_report.config import DecodeConfig
-from demos.xray_report.data import Cohort
-from demos.xray_report.labeler import label_vector
+from demos.xray_report.data import Cohort, Findings
+from demos.xray_report.labeler import finding_sides, label_report, label_vector
 from demos.xray_report.metrics import clinical_efficacy, per_label_f1, report_metrics
 from demos.xray_report.sample import generate
 from demos.xray_report.train import Trained
@@ -26,10 +26,33 @@ class Evaluation:
     probabilities: np.ndarray  # (N, L) finding probabilities from the classifier head
 
 
+def laterality_accuracy(reports: list[str], findings: list[Findings]) -> float:
+    """Among lateral findings both present and reported, the share reported on the right side."""
+    right = total = 0
+    for report, truth in zip(reports, findings, strict=True):
+        sides = finding_sides(report)
+        known = {
+            "pleural_effusion": truth.effusion,
+            "pneumothorax": truth.pneumothorax,
+            "consolidation": truth.consolidation,
+            "nodule": truth.nodule,
+        }
+        reported = label_report(report)
+        for name, value in known.items():
+            if value is not None and reported[name]:
+                total += 1
+                right += int(sides.get(name) == value[0])
+    return right / total if total else 0.0
+
+
 def score(reports: list[str], cohort: Cohort) -> dict[str, float]:
-    """All metrics of ``reports`` against the references and known labels of ``cohort``."""
+    """All metrics of ``reports`` against the references and known labels of ``cohort``
+    (plus ``laterality_accuracy`` when the cohort is synthetic, i.e. has findings)."""
     pred = [label_vector(r) for r in reports]
-    return report_metrics(reports, cohort.reports, pred, cohort.labels.tolist())
+    out = report_metrics(reports, cohort.reports, pred, cohort.labels.tolist())
+    if cohort.findings:
+        out["laterality_accuracy"] = laterality_accuracy(reports, cohort.findings)
+    return out
 
 
 def evaluate(

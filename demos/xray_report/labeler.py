@@ -89,3 +89,25 @@ def label_vector(report: str) -> list[int]:
     """:func:`label_report` as 0/1 in :data:`LABELS` order."""
     labels = label_report(report)
     return [int(labels[name]) for name in LABELS]
+
+
+#: Findings that carry a side in the synthetic reports.
+LATERAL_LABELS: tuple[str, ...] = ("pleural_effusion", "pneumothorax", "consolidation", "nodule")
+_SIDE = re.compile(r"\b(right|left|bilateral)\b")
+
+
+def finding_sides(report: str) -> dict[str, str]:
+    """Side ("right", "left", "bilateral") named in the first positive sentence of each lateral
+    finding; findings without a positive mention or without a side are left out."""
+    out: dict[str, str] = {}
+    for sentence in sentences(report):
+        for name in LATERAL_LABELS:
+            if name in out:
+                continue
+            for match in _MENTIONS[name].finditer(sentence):
+                if not _negated(sentence, match.start(), match.end()):
+                    side = _SIDE.search(sentence)
+                    if side:
+                        out[name] = side.group(1)
+                    break
+    return out

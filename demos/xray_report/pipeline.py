@@ -111,6 +111,8 @@ def summary_table(m: dict[str, float]) -> str:
     """A Markdown table: model vs baselines on the headline metrics."""
     cols = ["bleu1", "bleu4", "rouge_l", "cider", "ce_precision_micro", "ce_recall_micro"]
     cols += ["ce_f1_micro", "ce_f1_macro"]
+    if "laterality_accuracy" in m:
+        cols.append("laterality_accuracy")
     rows = [
         ("model (beam)", ""),
         ("model (greedy)", "greedy_"),

@@ -41,6 +41,15 @@ def test_score_references_against_themselves_and_empty_reports() -> None:
     cohort = make_cohort(20, 32, seed=4)
     perfect = score(cohort.reports, cohort)
     assert perfect["ce_f1_micro"] == 1.0 and perfect["bleu4"] == pytest.approx(1.0)
+    assert perfect["laterality_accuracy"] == 1.0
+    flipped = [
+        r.replace("right", "LEFT").replace("left", "right").replace("LEFT", "left")
+        for r in cohort.reports
+    ]
+    flipped_score = score(flipped, cohort)
+    assert flipped_score["ce_f1_micro"] == 1.0
+    # Bilateral effusions keep their side; everything else is now on the wrong side.
+    assert flipped_score["laterality_accuracy"] < 0.5
     empty = score([""] * 20, cohort)
     assert empty["bleu1"] == 0.0 and empty["rouge_l"] == 0.0 and empty["cider"] == 0.0
     # An empty report reads as "no finding": recall is the share of no-finding labels.

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from demos.xray_report.data import LABELS, make_cohort
-from demos.xray_report.labeler import label_report, label_vector, sentences
+from demos.xray_report.labeler import finding_sides, label_report, label_vector, sentences
 
 
 def positives(report: str) -> set[str]:
@@ -52,3 +52,12 @@ def test_labeler_recovers_synthetic_ground_truth() -> None:
     pred = np.array([label_vector(r) for r in cohort.reports])
     assert pred.shape == (400, len(LABELS))
     np.testing.assert_array_equal(pred, cohort.labels)
+
+
+def test_finding_sides() -> None:
+    report = (
+        "No right pneumothorax. Small left pleural effusion. There is consolidation in the right "
+        "upper lobe. A nodule is noted."
+    )
+    assert finding_sides(report) == {"pleural_effusion": "left", "consolidation": "right"}
+    assert finding_sides("Large bilateral pleural effusions.") == {"pleural_effusion": "bilateral"}
