@@ -157,7 +157,12 @@ def train(
             )
             ema = EMA(model, t.ema) if t.ema > 0 else None
             if state is not None:
-                model.load_state_dict(state.state["model"])
+                try:
+                    model.load_state_dict(state.state["model"])
+                except RuntimeError:
+                    raise CheckpointError(
+                        f"{ckpt_path}: cannot resume: the saved weights do not fit this config"
+                    ) from None
                 opt.load_state_dict(state.state["optimizer"])
                 sched.load_state_dict(state.state["scheduler"])
                 if ema is not None and "ema" in state.state:

@@ -79,6 +79,13 @@ def test_resume_continues_from_the_saved_step(micro_cfg: XrayConfig, tmp_path: P
     assert [r["step"] for r in rows if "val_token_loss" in r] == [3, 6]
 
 
+def test_resume_with_another_model_is_a_clear_error(micro_cfg: XrayConfig, tmp_path: Path) -> None:
+    train(micro_cfg, tmp_path, echo=quiet)
+    wider = load_config("micro", ["model.dim=64", "train.steps=8"])
+    with pytest.raises(CheckpointError, match="cannot resume"):
+        train(wider, tmp_path, resume=True, echo=quiet)
+
+
 def test_bad_checkpoints_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(CheckpointError, match="checkpoint not found"):
         load_trained(tmp_path / "none.pt")
