@@ -96,7 +96,7 @@ PAPER_VARIANTS: dict[str, Callable[[Catalog, Paper], str]] = {
     "summary": paper_summary,
     "techniques": paper_techniques,
 }
-DEFAULT_VARIANT: dict[str, str] = {"technique": "modalities", "paper": "techniques"}
+DEFAULT_VARIANT: dict[str, str] = {"technique": "full", "paper": "techniques"}
 """The chosen composition per kind (measured by `benchmarks/search_quality.py --variants`)."""
 
 
