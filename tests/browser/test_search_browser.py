@@ -46,7 +46,12 @@ def _with_search(site_build: Any, dest: Path, drop_model: bool) -> Path:
 
     shutil.copytree(site_build.site, dest)
     cat, _ = load_catalog(site_build.root)
-    sizes = write_search_assets(cat, dest / "assets" / "search", SearchConfig(root=REPO))
+    from tools.search.errors import SearchError
+
+    try:
+        sizes = write_search_assets(cat, dest / "assets" / "search", SearchConfig(root=REPO))
+    except SearchError as exc:  # e.g. no npm to fetch the pinned browser runtime once
+        pytest.skip(f"search assets unavailable: {exc}")
     for name in ("search.js", "search.css"):
         shutil.copyfile(
             REPO / "site_src" / "assets" / "search" / name, dest / "assets" / "search" / name
