@@ -10,7 +10,6 @@ rebuild under `mkdocs serve` touches what changed and nothing else.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -23,6 +22,7 @@ from jinja2.runtime import Context
 
 from tools.export import paper_bibtex, technique_dict, to_bibtex, to_json
 from tools.load import Catalog
+from tools.problems import Problem, errors
 from tools.site_config import SiteConfig, read_site_config
 from tools.site_feed import FEED_ENTRIES, PAGE_ENTRIES, additions, by_date
 from tools.site_markdown import markdown_html, markdown_inline_html, safe_url
@@ -296,7 +296,7 @@ def render(
     search_loader: SearchLoader | None = None,
     *,
     site_root: Path | None = None,
-) -> tuple[RenderResult | None, list[Any]]:
+) -> tuple[RenderResult | None, list[Problem]]:
     """Validate the catalog under `root` and render it; on errors return them and write nothing.
 
     `site_root` holds `site_src/` and `mkdocs.yml` (default: `root`; tests render fixture catalogs
@@ -304,7 +304,6 @@ def render(
     problems holds every problem found (warnings included).
     """
     from tools.checks import validate
-    from tools.problems import errors
 
     start = time.perf_counter()
     cat, problems = validate(root)
@@ -319,11 +318,3 @@ def render(
         search=search_loader(cat) if search_loader is not None else None,
     )
     return replace(result, seconds=time.perf_counter() - start), problems
-
-
-def clean(out: Path) -> None:
-    """Remove a tree that render wrote (refuses any other folder)."""
-    if out.exists():
-        if not (out / MARKER).exists():
-            raise RenderError(f"{out} was not written by render; not removing it")
-        shutil.rmtree(out)
