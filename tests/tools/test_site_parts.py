@@ -245,3 +245,13 @@ def test_inline_markdown_has_no_paragraph_and_stays_safe() -> None:
         "<code>&lt;input&gt;-to-&lt;output&gt;</code>; the <em>file</em> name"
     )
     assert "<script" not in str(markdown_inline_html("<script>x</script> [a](javascript:x)"))
+
+
+def test_synthetic_catalogs_are_valid_and_sized(tmp_path: Path) -> None:
+    from tools.site_synthetic import write_synthetic_catalog
+
+    root = write_synthetic_catalog(tmp_path, papers=40, modalities=6, techniques=20)
+    cat, problems = validate(root)
+    assert problems == []
+    assert (len(cat.papers), len(cat.modalities), len(cat.techniques)) == (40, 6, 20)
+    assert all(p.url.startswith("https://example.org/") for p in cat.papers.values())
