@@ -104,3 +104,14 @@ def test_make_data_writes_synthetic_cohort(tmp_path: Path) -> None:
     meta = json.loads((tmp_path / "train.json").read_text())
     assert meta["synthetic"] is True and len(meta["reports"]) == 48
     assert (tmp_path / "test_000.png").is_file()
+
+
+def test_figure_from_a_checkpoint(micro_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "fig.png"
+    ckpt = str(micro_run / "checkpoint.pt")
+    result = runner.invoke(app, ["figure", "--out", str(out), "--checkpoint", ckpt])
+    assert result.exit_code == 0, result.output
+    from PIL import Image
+
+    with Image.open(out) as im:
+        assert im.format == "PNG" and im.width > 400
