@@ -34,6 +34,11 @@ from .sample import Synthesizer
 from .text import build_prompt
 
 
+def _ratio(num: float, den: float) -> float:
+    """``num / den``; NaN when the denominator is 0 (e.g. the ``none`` fusion ignores the text)."""
+    return float(num / den) if den > 0 else float("nan")
+
+
 def _pearson(a: np.ndarray, b: np.ndarray) -> float:
     a, b = a - a.mean(), b - b.mean()
     den = math.sqrt(float((a * a).sum()) * float((b * b).sum()))
@@ -114,16 +119,17 @@ def evaluate(
     smoke_in = np.array([np.abs(d_gen[i][lung[i]]).mean() for i in range(len(test))])
     metrics: dict[str, Any] = {
         "cf_sign_accuracy": float(np.mean(np.sign(measured) == np.sign(truth))),
-        "cf_relative_error": float(abs(measured.mean() - truth.mean()) / abs(truth.mean())),
+        "cf_relative_error": _ratio(abs(measured.mean() - truth.mean()), abs(truth.mean())),
         "cf_map_correlation": float(
             np.mean([_pearson(d_gen[i][lung[i]], d_true[i][lung[i]]) for i in range(len(test))])
         ),
-        "cf_null_ratio": float(
-            np.mean([np.abs(d_sex[i][lung[i]]).mean() for i in range(len(test))]) / smoke_in.mean()
+        "cf_null_ratio": _ratio(
+            float(np.mean([np.abs(d_sex[i][lung[i]]).mean() for i in range(len(test))])),
+            float(smoke_in.mean()),
         ),
-        "cf_leakage_ratio": float(
-            np.mean([np.abs(d_gen[i][outside[i]]).mean() for i in range(len(test))])
-            / smoke_in.mean()
+        "cf_leakage_ratio": _ratio(
+            float(np.mean([np.abs(d_gen[i][outside[i]]).mean() for i in range(len(test))])),
+            float(smoke_in.mean()),
         ),
         "cf_mean_change_hu": float(measured.mean()),
         "cf_true_change_hu": float(truth.mean()),

@@ -32,12 +32,12 @@ def counterfactual_png(
     """
     diff = cf_hu - default_hu
     panels = 5 if true_diff is not None else 4
-    fig, axes = plt.subplots(1, panels, figsize=(2.3 * panels, 2.7), dpi=80)
+    fig, axes = plt.subplots(1, panels, figsize=(2.5 * panels, 2.9), dpi=80)
     axes[0].imshow(masks[0] + 2 * masks[1], cmap="viridis", vmin=0, vmax=2)
     axes[0].set_title("input masks", fontsize=8)
     for ax, img, title in ((axes[1], default_hu, titles[0]), (axes[2], cf_hu, titles[1])):
         ax.imshow(img, cmap="gray", vmin=WINDOW[0], vmax=WINDOW[1])
-        ax.set_title(title, fontsize=8)
+        ax.set_title(title, fontsize=6.5)
     im = axes[3].imshow(diff, cmap="RdBu_r", vmin=-diff_range, vmax=diff_range)
     axes[3].set_title("generated difference (HU)", fontsize=8)
     if true_diff is not None:
