@@ -244,7 +244,10 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    print(f"Site build on {os.cpu_count()} CPU(s); seconds of wall time, one run each.\n")
+    print(
+        f"Site build on {os.cpu_count()} CPU(s); seconds of wall time (real: the median of "
+        f"{args.repeat} builds; synthetic catalogs: one build each).\n"
+    )
     print(HEADER)
     print("|---" * 11 + "|", flush=True)
     with tempfile.TemporaryDirectory(prefix="site-bench-") as tmp:
