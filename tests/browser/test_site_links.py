@@ -98,3 +98,20 @@ def test_serve_folder_serves_until_the_session_ends(serve_folder, tmp_path: Path
     url = serve_folder(tmp_path)
     with urllib.request.urlopen(url + "hello.txt", timeout=5) as resp:
         assert resp.read() == b"hi"
+
+
+@pytest.mark.slow
+def test_the_real_catalog_site_has_no_broken_links(tmp_path: Path) -> None:
+    from tools.checks import validate
+    from tools.problems import errors
+    from tools.render import render
+    from tools.site_engine import build, engine_config
+
+    repo = Path(__file__).resolve().parents[2]
+    _, problems = validate(repo)
+    if errors(problems):
+        pytest.skip(f"the catalog is being edited and does not validate: {errors(problems)[0]}")
+    result, _ = render(repo, tmp_path / "docs")
+    assert result is not None
+    build("mkdocs", engine_config(repo, tmp_path / "docs", tmp_path / "site", tmp_path / "m.yml"))
+    assert broken_links(tmp_path / "site") == []
