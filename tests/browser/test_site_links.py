@@ -115,3 +115,11 @@ def test_the_real_catalog_site_has_no_broken_links(tmp_path: Path) -> None:
     assert result is not None
     build("mkdocs", engine_config(repo, tmp_path / "docs", tmp_path / "site", tmp_path / "m.yml"))
     assert broken_links(tmp_path / "site") == []
+
+
+def test_hostile_feed_is_well_formed_and_carries_text(hostile_build) -> None:  # type: ignore[no-untyped-def]
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(hostile_build.site / "feed.xml").getroot()
+    titles = [e.text or "" for e in root.iter("{http://www.w3.org/2005/Atom}title")]
+    assert any('<script>window.__xss="script"</script>' in t for t in titles)
