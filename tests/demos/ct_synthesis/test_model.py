@@ -64,6 +64,14 @@ def test_discriminator_and_diffusion_shapes() -> None:
     )
 
 
+@pytest.mark.parametrize("preset", ["tiny", "2d-256", "3d-128"])
+def test_every_preset_builds_its_networks(preset: str) -> None:
+    cfg = load_config(preset)
+    assert isinstance(Generator(cfg.model, 384), Generator)
+    build_discriminator(cfg.model)  # MONAI checks the input size against the layer count
+    assert isinstance(DiffusionDenoiser(cfg.model, 384), DiffusionDenoiser)
+
+
 def test_standardizer() -> None:
     s = Standardizer(4)
     v = torch.randn(50, 4) * 3 + 1
