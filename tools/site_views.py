@@ -106,10 +106,10 @@ class PaperRow:
         return bool(self.code)
 
 
-def short_authors(authors: list[str], keep: int = 3) -> str:
-    """`A, B, C et al.` when the list is longer than `keep` (the paper page lists everyone)."""
+def short_authors(authors: list[str], keep: int = 3, complete: bool = True) -> str:
+    """`A, B, C et al.` when the list is longer than `keep` or known to be incomplete."""
     if len(authors) <= keep:
-        return ", ".join(authors)
+        return ", ".join(authors) + ("" if complete else " et al.")
     return ", ".join(authors[:keep]) + " et al."
 
 
@@ -117,7 +117,7 @@ def paper_row(paper: Paper) -> PaperRow:
     """The table row of a paper."""
     return PaperRow(
         paper=paper,
-        authors_short=short_authors(paper.authors),
+        authors_short=short_authors(paper.authors, complete=paper.authors_complete),
         arxiv_url=safe_url(f"https://arxiv.org/abs/{paper.arxiv}") if paper.arxiv else None,
         pdf_url=safe_url(paper.pdf),
         doi_url=safe_url(f"https://doi.org/{paper.doi}") if paper.doi else None,

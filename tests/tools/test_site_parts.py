@@ -114,6 +114,7 @@ def test_paper_levels_and_legend_agree() -> None:
 def test_short_authors() -> None:
     assert short_authors(["A", "B"]) == "A, B"
     assert short_authors(["A", "B", "C", "D"]) == "A, B, C et al."
+    assert short_authors(["A"], complete=False) == "A et al."
 
 
 def test_matrix_axes_are_used_modalities_in_group_order() -> None:
