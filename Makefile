@@ -10,7 +10,7 @@ ENGINE ?= mkdocs
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help venv test test-fast lint typecheck validate schema site serve stats demo-figures browser-deps clean
+.PHONY: help venv test test-fast lint validate schema site serve stats demo-figures bench browser-deps clean
 
 help: ## List the targets with what they do
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -64,8 +64,12 @@ serve: venv ## Serve the site on http://127.0.0.1:8000 (re-renders when the cata
 	$(PY) -m tools render --out build/docs
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
-demo-figures: venv ## Regenerate the demos' committed figures from a fixed seed
-	@echo "demo figures: (targets added by the demos)"
+demo-figures: venv ## Regenerate the demos' committed figures from a fixed seed (a few CPU minutes)
+	$(PY) -m demos.ct_synthesis figure --out catalog/demos/figures/ct-synthesis.png --seed 0
+	$(PY) -m demos.xray_report figure --out catalog/demos/figures/xray-report.png --seed 0
+
+bench: venv ## Run every benchmark script (prints tables; slow, not part of make test)
+	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf build site .pytest_cache .mypy_cache .ruff_cache
