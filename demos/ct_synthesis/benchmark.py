@@ -125,7 +125,10 @@ def _row_in_subprocess(preset: str, kind: str, bf16: bool) -> dict[str, Any]:
         "import json, torch; torch.set_num_threads(2); from demos.ct_synthesis.benchmark import speed_row; "
         f"print(json.dumps(speed_row({preset!r}, {kind!r}, {bf16})))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        tail = out.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"speed row {preset}/{kind}/bf16={bf16} failed: {tail[0]}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 

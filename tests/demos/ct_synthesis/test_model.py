@@ -68,7 +68,11 @@ def test_discriminator_and_diffusion_shapes() -> None:
 def test_every_preset_builds_its_networks(preset: str) -> None:
     cfg = load_config(preset)
     assert isinstance(Generator(cfg.model, 384), Generator)
-    build_discriminator(cfg.model)  # MONAI checks the input size against the layer count
+    disc = build_discriminator(cfg.model)  # MONAI checks the input size against the layer count
+    size = cfg.model.patch_size or cfg.model.image_size
+    with torch.no_grad():  # the coarsest scale must keep more than one element for its norm
+        outs, _ = disc.eval()(torch.zeros(1, 3, *(size,) * cfg.model.spatial_dims))
+    assert all(o.numel() > 1 for o in outs)
     assert isinstance(DiffusionDenoiser(cfg.model, 384), DiffusionDenoiser)
 
 
