@@ -46,7 +46,11 @@ def test_attribute_fields_act_as_documented() -> None:
         f, base
     )
     parenchyma = f.lung & ~f.airway & ~f.vessel
-    assert np.all(smoker[~f.lung] == 0) and smoker[parenchyma].max() <= 0 and smoker[parenchyma].mean() < -5
+    assert (
+        np.all(smoker[~f.lung] == 0)
+        and smoker[parenchyma].max() <= 0
+        and smoker[parenchyma].mean() < -5
+    )
     rows = np.nonzero(f.lung.any(1))[0]
     top, bottom = rows[: len(rows) // 3], rows[-len(rows) // 3 :]
     assert smoker[top][f.lung[top]].mean() < smoker[bottom][f.lung[bottom]].mean()  # upper zone

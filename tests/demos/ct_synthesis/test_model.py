@@ -88,7 +88,13 @@ def test_standardizer() -> None:
 def _one_step_loss() -> tuple[float, float]:
     torch.manual_seed(0)
     cfg = load_config(
-        "tiny", ["model.channels=8,16", "model.heads=2", "model.noise_channels=1"]
+        "tiny",
+        [
+            "model.channels=8,16",
+            "model.heads=2",
+            "model.noise_channels=1",
+            "model.fusion=affine+cross-attention",
+        ],
     ).model
     g = Generator(cfg, 384)
     opt = torch.optim.AdamW(g.parameters(), lr=1e-3)
