@@ -119,7 +119,9 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> 
     seen.add(id(node))
     lines.setdefault(loc, node.start_mark.line + 1)
     if str(node.tag).removeprefix("tag:yaml.org,2002:") not in _ALLOWED_TAGS:
-        raise YamlError(f"YAML tag `{node.tag}` is not allowed", node.start_mark.line + 1, _dotted(loc))
+        raise YamlError(
+            f"YAML tag `{node.tag}` is not allowed", node.start_mark.line + 1, _dotted(loc)
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
