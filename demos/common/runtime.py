@@ -91,9 +91,16 @@ def setup_distributed(device_name: str = "auto") -> tuple[DistInfo, torch.device
     return DistInfo(rank=rank, local_rank=local, world_size=world), device
 
 
-def teardown_distributed() -> None:
-    """Destroy the process group if one is active."""
+def teardown_distributed(sync: bool = False) -> None:
+    """Destroy the process group if one is active.
+
+    With ``sync`` every rank first waits at a barrier, so that no rank tears down its DDP
+    communication while another (rank 0 validating or checkpointing) still runs: without it a
+    finished rank can hang in Gloo's destructor. Use ``sync`` only on the success path.
+    """
     if dist.is_available() and dist.is_initialized():
+        if sync:
+            dist.barrier()
         dist.destroy_process_group()
 
 

@@ -230,6 +230,7 @@ def train(
     if info.is_main:
         weights = ema.state_dict() if mc.kind == "diffusion" else unwrap(net).state_dict()
         export_safetensors(out / "model.safetensors", weights, to_dict(cfg))
-    teardown_distributed()
+    del model, dmodel  # release DDP's reducers while the process group is alive
+    teardown_distributed(sync=True)
     n_done = (tc.steps - start) * tc.batch_size * info.world_size
     return TrainResult(ckpt_path, tc.steps, seconds, n_done / max(seconds, 1e-9), loss_value)

@@ -234,6 +234,8 @@ def train(
                         log.log(step + 1, val_token_loss=v_tok, val_finding_loss=v_cls)
                     save(step + 1)
             save(t.steps)
+            del net  # release DDP's reducer while the process group is alive
+            teardown_distributed(sync=True)
     finally:
         teardown_distributed()
     return ckpt_path
