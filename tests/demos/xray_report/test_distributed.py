@@ -34,7 +34,15 @@ def test_torchrun_two_processes(tmp_path: Path) -> None:
         "--out",
         str(tmp_path),
     ]
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=180, check=False, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert load_checkpoint(tmp_path / "checkpoint.pt").step == 6
     log = (tmp_path / "train_log.jsonl").read_text().splitlines()
