@@ -51,10 +51,10 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def load_valid(root: Path | None):  # type: ignore[no-untyped-def]
     """Load and check the catalog; on any error print every problem and exit 1."""
     from tools.checks import validate as run_validate
-    from tools.problems import Severity
+    from tools.problems import errors
 
     cat, problems = run_validate(find_root(root))
-    errs = [p for p in problems if p.severity is Severity.error]
+    errs = errors(problems)
     if errs:
         for problem in problems:
             typer.echo(str(problem), err=True)
@@ -75,7 +75,7 @@ def validate(
 ) -> None:
     """Check every catalog file; print each problem as `path:line: field: message`, exit 1 on errors."""
     from tools.checks import validate as run_validate
-    from tools.problems import Severity
+    from tools.problems import errors
 
     cat, problems = run_validate(find_root(root))
     if near_duplicates:
@@ -88,7 +88,7 @@ def validate(
             fail(str(exc))
     for problem in problems:
         typer.echo(str(problem))
-    n_err = sum(1 for p in problems if p.severity is Severity.error)
+    n_err = len(errors(problems))
     n_warn = len(problems) - n_err
     summary = (
         f"{len(cat.techniques)} techniques, {len(cat.papers)} papers, {len(cat.datasets)} datasets, "

@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from tools.load import Catalog
+from tools.yaml_source import dotted
 
 USER_AGENT = "MedGenAtlas-linkcheck/1.0 (+https://github.com/)"
 MAX_REDIRECTS = 10
@@ -60,21 +61,13 @@ class LinkResult:
 def catalog_urls(cat: Catalog) -> dict[str, list[Location]]:
     """Every http(s) URL in the catalog with the places that hold it."""
     found: dict[str, list[Location]] = defaultdict(list)
-    seen_docs: set[int] = set()
-    for (_, _), source in sorted(cat.sources.items()):
-        if id(source.doc) in seen_docs and source.doc.data is None:
-            continue
+    for source in cat.sources.values():
         doc = source.doc
-        if doc.data is None:  # vocabulary items share the modalities file; it holds no URLs
+        if doc.data is None:  # vocabulary items (modalities.yaml) keep no data and hold no URLs
             continue
-        seen_docs.add(id(doc))
         for loc, value in _walk(doc.data, ()):
             if isinstance(value, str) and value.startswith(("http://", "https://")):
-                dotted = "".join(
-                    f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
-                    for i, p in enumerate(loc)
-                )
-                found[value].append(Location(source.path, doc.line_of(loc), dotted))
+                found[value].append(Location(source.path, doc.line_of(loc), dotted(loc)))
     return dict(found)
 
 

@@ -20,6 +20,7 @@ from torch.nn import functional as F
 from demos.common.runtime import autocast, select_device
 
 from .config import load_config
+from .evaluate import SCORE_KEYS
 from .fusion import FUSIONS, TextBatch
 from .model import DiffusionDenoiser, Generator, build_discriminator
 
@@ -169,17 +170,7 @@ def ablation(steps: int, out: Path) -> list[dict[str, Any]]:
     return rows
 
 
-ABLATION_KEYS = (
-    "cf_sign_accuracy",
-    "cf_relative_error",
-    "cf_map_correlation",
-    "cf_null_ratio",
-    "cf_leakage_ratio",
-    "ssim",
-    "psnr",
-    "mae_hu",
-    "attribute_accuracy",
-)
+ABLATION_KEYS = SCORE_KEYS
 
 
 def ablation_table(rows: list[dict[str, Any]]) -> str:

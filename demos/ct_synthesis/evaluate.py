@@ -33,6 +33,19 @@ from .dataset import masks_of
 from .sample import Synthesizer
 from .text import build_prompt
 
+SCORE_KEYS = (
+    "cf_sign_accuracy",
+    "cf_relative_error",
+    "cf_map_correlation",
+    "cf_null_ratio",
+    "cf_leakage_ratio",
+    "ssim",
+    "psnr",
+    "mae_hu",
+    "attribute_accuracy",
+)
+"""The scores `evaluate` reports for every run (counterfactual and image quality)."""
+
 
 def _ratio(num: float, den: float) -> float:
     """``num / den``; NaN when the denominator is 0 (e.g. the ``none`` fusion ignores the text)."""

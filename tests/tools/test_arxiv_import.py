@@ -249,33 +249,20 @@ def test_from_bibtex(catalog_root: Path, tmp_path: Path) -> None:
         "  journal={Journal of Tests},\n  year={2020},\n  doi={10.1000/TEST.42}\n}\n\n"
         "@misc{nodoi,\n  title={No identifier},\n  author={X, Y},\n  year={2019}\n}\n"
     )
-    res = runner.invoke(
-        app,
-        [
-            "add-paper",
-            "--from-bibtex",
-            str(bib),
-            "-t",
-            "x-ray-to-text",
-            "--root",
-            str(catalog_root),
-        ],
-    )
+    args = [
+        "add-paper",
+        "--from-bibtex",
+        str(bib),
+        "-t",
+        "x-ray-to-text",
+        "--root",
+        str(catalog_root),
+    ]
+    res = runner.invoke(app, args)
     assert res.exit_code == 1  # one entry could not be used, and says where
     assert f"{bib}:9: nodoi: needs a `doi`" in res.output
     text = (catalog_root / "catalog/papers/10-1000-test-42.yaml").read_text()
     assert "title: Synthetic CT from MRI" in text and "authors: [Jane Doe, Richard Roe]" in text
     assert "venue: Journal of Tests" in text
-    again = runner.invoke(
-        app,
-        [
-            "add-paper",
-            "--from-bibtex",
-            str(bib),
-            "-t",
-            "x-ray-to-text",
-            "--root",
-            str(catalog_root),
-        ],
-    )
+    again = runner.invoke(app, args)
     assert "exists; left unchanged" in again.output
