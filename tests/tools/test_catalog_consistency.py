@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.catalog.checks import arxiv_year, doi_slug, validate
-from tools.catalog.load import Catalog
+from tools.catalog.ids import arxiv_year, doi_slug
+from tools.catalog.load import Catalog, validate
 from tools.catalog.problems import Severity
 from tools.catalog.schema import DOI_RE
 

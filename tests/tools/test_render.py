@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tools.catalog.checks import validate
+from tools.catalog.load import validate
 from tools.catalog.schema import ENTRY_MODELS
 from tools.cli import app
 from tools.export import technique_dict, to_bibtex, to_json

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.support.site_engine import EngineError, engine_command, engine_config
-from tools.catalog.checks import validate
+from tools.catalog.load import validate
 from tools.site import mkdocs_hook
 from tools.site.config import SiteConfig, read_site_config
 from tools.site.markdown import markdown_html, safe_url

@@ -9,10 +9,13 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tools.catalog.load import Catalog, Source, load_catalog
+from tools.catalog.ids import arxiv_year, doi_slug
 from tools.catalog.problems import Problem, Severity
+
+if TYPE_CHECKING:  # load builds on the checks (open_catalog runs them)
+    from tools.catalog.load import Catalog, Source
 
 SUMMARY_MAX_CHARS = 400
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
@@ -58,23 +61,6 @@ def normalise_title(title: str) -> str:
     """Lower-case ASCII letters and digits only, for duplicate detection."""
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "", folded.lower())
-
-
-def doi_slug(doi: str) -> str:
-    """The paper id derived from a DOI: lower-cased, runs of other characters replaced by `-`."""
-    return re.sub(r"[^a-z0-9]+", "-", doi.lower()).strip("-")
-
-
-def arxiv_year(arxiv_id: str) -> int | None:
-    """The year in a new-style arXiv id (`2410.13823` -> 2024); None for old-style ids."""
-    match = re.match(r"^(\d{2})(\d{2})\.\d{4,5}$", arxiv_id)
-    if match:
-        return 2000 + int(match.group(1))
-    old = re.match(r"^[a-z-]+(?:\.[A-Z]{2})?/(\d{2})\d{5}$", arxiv_id)
-    if old:
-        yy = int(old.group(1))
-        return (1900 if yy > 90 else 2000) + yy
-    return None
 
 
 def check_vocabulary(cat: Catalog) -> list[Problem]:
@@ -365,10 +351,3 @@ def check_catalog(cat: Catalog) -> list[Problem]:
     for check in CHECKS:
         out += check(cat)
     return out
-
-
-def validate(root: Path) -> tuple[Catalog, list[Problem]]:
-    """Load and check the catalog under `root`; return it with every problem, sorted."""
-    cat, problems = load_catalog(root)
-    problems += check_catalog(cat)
-    return cat, sorted(set(problems))
