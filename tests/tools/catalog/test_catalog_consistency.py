@@ -13,7 +13,7 @@ from tools.catalog.load import Catalog, validate
 from tools.catalog.problems import Severity
 from tools.catalog.schema import DOI_RE
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

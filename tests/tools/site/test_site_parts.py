@@ -22,7 +22,7 @@ from tools.site.schema_doc import describe_type, example_for, field_reference
 from tools.site.urls import page_url, relative
 from tools.site.views import build_matrix, level_labels, paper_level, short_authors
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 BASIC = REPO / "tests" / "browser" / "catalogs" / "basic"
 
 

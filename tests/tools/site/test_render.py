@@ -19,7 +19,7 @@ from tools.export import technique_dict, to_bibtex, to_json
 from tools.site.related import Neighbour, SearchExtras
 from tools.site.render import MARKER, RenderError, render, sync_tree
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 BASIC = REPO / "tests" / "browser" / "catalogs" / "basic"
 
 
