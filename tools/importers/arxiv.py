@@ -25,6 +25,8 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from tools.catalog.errors import CatalogError
+from tools.catalog.load import Catalog
 from tools.catalog.schema import Paper
 
 ARXIV_API = "https://export.arxiv.org/api/query?{}"
@@ -38,7 +40,7 @@ _ID_PATTERNS = (
 )
 
 
-class ImportFailure(Exception):
+class ImportFailure(CatalogError):
     """A paper that could not be imported; the message says why and what to do."""
 
 
@@ -169,6 +171,21 @@ class Fetcher:
         )
 
 
+def fetch_addable(ref: str, fetcher: Fetcher) -> ArxivRecord:
+    """The arXiv record of `ref` (id or URL); ImportFailure for an old-style id or a withdrawn paper."""
+    arxiv_id = parse_arxiv_ref(ref)
+    if "/" in arxiv_id:
+        raise ImportFailure(
+            f"old-style arXiv id {arxiv_id}: add it with `tools new paper --doi ...` instead"
+        )
+    record = fetcher.fetch(arxiv_id)
+    if record.withdrawn:
+        raise ImportFailure(
+            f"arXiv marks {arxiv_id} as withdrawn ({record.comment or 'see its page'}); it does not belong in the atlas"
+        )
+    return record
+
+
 def _strip_version(short_id: str) -> str:
     return re.sub(r"v\d+$", "", short_id)
 
@@ -221,6 +238,7 @@ def _yaml() -> YAML:
     y.preserve_quotes = True
     y.width = 100
     y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.ignore_aliases = lambda _data: True  # one value used twice: no `&id001` anchors
     return y
 
 
@@ -341,15 +359,15 @@ class AddResult:
 
 
 def add_paper(
-    papers_dir: Path,
+    cat: Catalog,
     record: ArxivRecord,
     techniques: list[str],
     update: bool,
     now: dt.datetime | None = None,
 ) -> AddResult:
-    """Create or refresh `papers_dir/<id>.yaml`; never overwrite without `update`."""
+    """Create or refresh `catalog/papers/<id>.yaml`; never overwrite without `update`."""
     stamp = now or dt.datetime.now(dt.UTC)
-    path = papers_dir / f"{record.arxiv_id.replace('/', '-')}.yaml"
+    path = cat.folder("paper") / f"{record.arxiv_id.replace('/', '-')}.yaml"
     if path.exists():
         text = path.read_text(encoding="utf-8")
         new_text = updated_entry(text, record, stamp)

@@ -12,6 +12,7 @@ import bibtexparser
 from pydantic import ValidationError
 
 from tools.catalog.ids import doi_slug
+from tools.catalog.load import Catalog
 from tools.catalog.schema import Paper
 from tools.importers.arxiv import TODO_SUMMARY, paper_yaml, write_atomic
 
@@ -101,13 +102,13 @@ def entry_text(data: dict[str, Any]) -> str:
 
 
 def import_bibtex(
-    papers_dir: Path, bib: Path, techniques: list[str], today: dt.date | None = None
+    cat: Catalog, bib: Path, techniques: list[str], today: dt.date | None = None
 ) -> tuple[list[Path], list[Path], list[BibProblem]]:
     """Write one file per usable entry; existing files are left alone. Returns (written, skipped, problems)."""
     papers, problems = bib_entries(bib, techniques, today or dt.date.today())
     written, skipped = [], []
     for data in papers:
-        path = papers_dir / f"{data['id']}.yaml"
+        path = cat.folder("paper") / f"{data['id']}.yaml"
         if path.exists():
             skipped.append(path)
             continue

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from tools.catalog.load import load_catalog
 from tools.cli import app
-from tools.importers.arxiv import Fetcher, ImportFailure, parse_arxiv_ref
+from tools.importers.arxiv import TODO_SUMMARY, Fetcher, ImportFailure, parse_arxiv_ref
 
 DATA = Path(__file__).parents[1] / "data" / "arxiv"
 runner = CliRunner()
@@ -150,6 +150,11 @@ def test_add_paper_cli_creates_then_is_idempotent(catalog_root: Path, env: str) 
     assert "TODO" in text and "fictional method" not in text  # the abstract is not pasted
     _cat, problems = load_catalog(catalog_root)
     assert [(p.field, "TODO" in p.message) for p in problems] == [("summary", True)]
+    refused = runner.invoke(app, args)  # add-paper works on a checked catalog only
+    assert refused.exit_code == 1 and path.read_text() == text
+    assert "catalog/papers/2101.00009.yaml:" in refused.output and "TODO" in refused.output
+    text = text.replace(TODO_SUMMARY, "Writes chest X-ray reports.")
+    path.write_text(text)
     second = runner.invoke(app, args)
     assert second.exit_code == 0 and "up to date" in second.output
     assert path.read_text() == text
@@ -264,5 +269,9 @@ def test_from_bibtex(catalog_root: Path, tmp_path: Path) -> None:
     text = (catalog_root / "catalog/papers/10-1000-test-42.yaml").read_text()
     assert "title: Synthetic CT from MRI" in text and "authors: [Jane Doe, Richard Roe]" in text
     assert "venue: Journal of Tests" in text
+    assert load_catalog(catalog_root)[1][0].field == "summary"  # valid YAML: only the TODO is left
+    path = catalog_root / "catalog/papers/10-1000-test-42.yaml"
+    path.write_text(text.replace(TODO_SUMMARY, "Synthesises CT from MRI."))
     again = runner.invoke(app, args)
-    assert "exists; left unchanged" in again.output
+    assert again.exit_code == 1 and "exists; left unchanged" in again.output
+    assert "nodoi" in again.output
