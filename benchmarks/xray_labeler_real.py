@@ -301,6 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mapping", type=Path, default=MAPPING, help="MeSH-to-finding TOML")
     parser.add_argument("--json", type=Path, default=None, help="also write the scores as JSON")
     parser.add_argument("--errors", choices=LABELS, help="print this label's dev disagreements")
+    parser.add_argument("--half", choices=HALVES, help="score only this half (dev while tuning)")
     args = parser.parse_args(argv)
     cache = (args.cache or default_cache()).expanduser().resolve()
     if cache == ROOT or ROOT in cache.parents:
@@ -325,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{counts['not_indexed']} not indexed by NLM, {counts['scored']} scored\n"
     )
     results: dict[str, object] = {"counts": counts, "mapping": str(args.mapping)}
-    for half in HALVES:
+    for half in (args.half,) if args.half else HALVES:
         part = [c for c in cases if c.half == half]
         scores = score(part)
         results[half] = scores
