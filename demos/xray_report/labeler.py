@@ -86,7 +86,9 @@ def _positive_mentions(sentence: str, name: str) -> list[re.Match[str]]:
             continue
         if _negated(sentence, start, end) or _uncertain(sentence, start, end):
             continue
-        if explained is not None and any(explained.search(part) for part in _clause(sentence, start, end)):
+        if explained is not None and any(
+            explained.search(part) for part in _clause(sentence, start, end)
+        ):
             continue
         out.append(match)
     return out

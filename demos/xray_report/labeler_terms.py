@@ -30,25 +30,26 @@ MENTIONS: dict[str, tuple[str, ...]] = {
         r"air ?space disease",
     ),
     "nodule": (
-        r"nodul\w*",
+        r"nodules?\b",
+        r"nodular opacit(?:y|ies)",
         r"\bmass(?:es)?\b",
         r"mass-?like",
     ),
     "support_devices": (
-        r"(?:endotracheal|tracheostomy|et|ng|og|enteric|nasogastric|orogastric|feeding|"
-        r"gastrostomy|chest|dobhoff|drainage) tubes?",
+        r"(?:endotracheal|et|ng|og|enteric|nasogastric|orogastric|feeding|gastrostomy|chest|"
+        r"dobhoff|drainage) tubes?",
         r"tracheostomy",
         r"tubes and lines|lines and tubes",
-        r"pacemaker|pacer|pacing|defibrillator|\ba?icd\b|cardiac (?:generator|device)|generator",
+        r"pacemaker|pacer|pacing|defibrillator|\ba?icd\b|generator",
         r"\bleads?\b(?! to\b)",
         r"catheters?|\bpicc\b|port-?a-?cath|\bport\b|(?<![\w-])-a-(?![\w-])",
         r"(?:central|venous|subclavian|jugular|\bij|picc|arterial|swan-ganz) lines?",
         r"\bstents?\b|stent-?graft|\btipss?\b",
-        r"(?:valve|humeral|shoulder|joint) (?:prosthesis|replacement)|prosthetic (?:\w+ )?valve",
-        r"prosthe(?:sis|tic)|arthroplasty|bone anchors?|internal fixation|orthopedic hardware",
+        r"valve replacement|prosthe(?:sis|tic)|arthroplasty|bone anchors?|internal fixation|"
+        r"orthopedic hardware",
         r"closure device|occluder|\bdevice\b",
         r"sternotomy wires?",
-        r"(?:embolization )?coils?",
+        r"\bcoil(?:s|ed)?\b",
         # A catheter named only by where its tip lies (the device word is often anonymised).
         r"\btip\b(?=(?:[\s,-]+[\w/]+){0,8}?[\s,-]+(?:svc|superior vena cava|cavoatrial|"
         r"caval ?-?atrial|cavo-atrial|atri(?:um|al)|ventricle|carina|stomach|gastroesophageal|"
@@ -67,12 +68,10 @@ LOOKALIKES: dict[str, tuple[str, ...]] = {
     "pleural_effusion": (r"pericardial (?:effusions?|fluid)", r"joint effusions?"),
     "nodule": (
         r"reticulo-?nodular|reticular-nodular|nodular interstitial|interstitial nodular",
-        r"lymph nod\w*",
+        # NLM indexes a nodular opacity that the report calls a granuloma as a granuloma (while a
+        # nodule called a granuloma stays a nodule).
+        r"nodular opacit(?:y|ies)(?=[^.;]*granulom)",
         r"mass effect",
-    ),
-    "support_devices": (
-        r"\btip of the (?:lung|scapula)",
-        r"(?:skin|pleural|septal|kerley b?|fissure|mid) ?lines?",
     ),
 }
 
@@ -80,7 +79,8 @@ LOOKALIKES: dict[str, tuple[str, ...]] = {
 #: a nipple shadow, superimposed structures) rather than the finding.
 EXPLAINED_AS: dict[str, str] = {
     "nodule": (
-        r"nipple|summation|superimpos\w*|overlapping|projectional|artifact|bone island|confluence"
+        r"nipple|summation|superimpos\w*|overlapping|projectional|artifact|bone island|confluence|"
+        r"telemetry"
     ),
 }
 
@@ -102,18 +102,21 @@ PRE_NEGATION: tuple[str, ...] = (
     r"\bnever\b",
 )
 
-#: Cues after a mention that negate it ("... is not seen", "... has been removed").
+#: Cues after a mention that negate it: "... is not seen", "... have been removed" (up to four
+#: words between), "... is normal", "heart size normal" (a linking verb, or nothing, between).
 POST_NEGATION: str = (
     r"^(?:[\s,]+[\w-]+){0,4}?\s+(?:(?:is|are|was|were|has been|have been|remains?|appears?)\s+)?"
     r"(?:not (?:\w+ ){0,2}?(?:seen|identified|present|visualized|evident|enlarged|demonstrated|"
-    r"appreciated)|absent|(?:has |have )?resolved|removed|normal|within normal limits|unremarkable|"
-    r"stable and normal)\b"
+    r"appreciated)|absent|(?:has |have )?(?:resolved|cleared)|removed)\b"
+    r"|^(?:[\s,]+[\w-]+){0,3}?\s+(?:is|are|was|were|appears?|remains?)\s+(?:\w+\s+)?"
+    r"(?:normal|within normal limits|unremarkable|stable and normal)\b"
+    r"|^\s+(?:size\s+)?(?:normal|within normal limits|unremarkable)\b"
 )
 
 #: Phrases that start like a negation but are not one: "no change in the effusion" keeps it.
 PSEUDO_NEGATION: tuple[str, ...] = (
-    r"\bno (?:significant |interval |appreciable )?(?:change|increase|decrease|progression)\b",
-    r"\bwithout (?:significant |interval )?change\b",
+    r"\bno (?:(?:significant|interval|appreciable) )*(?:change|increase|decrease|progression)\b",
+    r"\bwithout (?:(?:significant|interval) )*change\b",
     r"\bnot (?:significantly )?changed\b",
     r"\bnot only\b",
 )
@@ -126,8 +129,9 @@ PRE_UNCERTAIN: tuple[str, ...] = (
     r"\bcan ?not (?:be )?exclude",
     r"\b(?:may|might|could)\b",
     r"\bversus\b|\bvs\b",
-    r"\bevaluat\w* (?:for|of)\b|\bto (?:identify|evaluate|assess|exclude|rule out)\b",
+    r"\bevaluat\w* for\b|\bto (?:identify|evaluate|assess|exclude|rule out)\b",
     r"\bhistory of\b",
+    r"\bsuspicio\w* (?:for|of)\b|\bsuggest(?:s|ing|ion of|ive of)\b|\bconsider\b",
 )
 
 #: Hedges after a mention that make it uncertain ("effusion is not excluded", "nodule?"); a hedge
