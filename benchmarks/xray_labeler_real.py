@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -150,34 +151,50 @@ class MeshMapping:
         return out
 
 
+def _line_of(text: str, key: str) -> int:
+    """The line (1-based) where ``key = ...`` (or the table header ``[key]``) is written, else 1."""
+    pattern = (
+        rf"\s*{re.escape(key)}\s*(?:=|$)" if key.startswith("[") else rf"\s*{re.escape(key)}\s*="
+    )
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(pattern, line):
+            return number
+    return 1
+
+
 def load_mapping(path: Path = MAPPING) -> MeshMapping:
-    """Read the MeSH-to-finding data file; every mistake is a :class:`SetupError` naming it."""
+    """Read the MeSH-to-finding data file; its mistakes, all of them, are one
+    :class:`SetupError` with a ``path:line: field: message`` line each."""
     try:
-        data = tomllib.loads(path.read_text())
+        text = path.read_text()
+        data = tomllib.loads(text)
     except OSError as err:
         raise SetupError(f"{path}: cannot read ({err.strerror})") from None
     except tomllib.TOMLDecodeError as err:
         raise SetupError(f"{path}: invalid TOML: {err}") from None
+    problems: list[str] = []
 
-    def terms(value: object, where: str) -> tuple[tuple[str, ...], ...]:
+    def problem(key: str, field: str, message: str) -> None:
+        problems.append(f"{path}:{_line_of(text, key)}: {field}: {message}")
+
+    def terms(value: object, key: str, field: str) -> tuple[tuple[str, ...], ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise SetupError(f"{path}: {where}: expected a list of MeSH terms (strings)")
+            problem(key, field, "expected a list of MeSH terms (strings)")
+            return ()
         return tuple(tuple(p.strip().lower() for p in v.split("/")) for v in value)
 
     table = data.get("findings")
     if not isinstance(table, dict):
-        raise SetupError(f"{path}: needs a [findings] table")
-    unknown = sorted(set(table) - set(FINDINGS))
-    if unknown:
-        raise SetupError(
-            f"{path}: findings.{unknown[0]}: not a finding of the labeler "
-            f"(expected {', '.join(FINDINGS)})"
-        )
-    missing = [name for name in FINDINGS if name not in table]
-    if missing:
-        raise SetupError(f"{path}: findings.{missing[0]}: missing")
-    findings = {name: terms(table[name], f"findings.{name}") for name in FINDINGS}
-    unindexed = tuple(t[0] for t in terms(data.get("unindexed", []), "unindexed"))
+        raise SetupError(f"{path}:1: findings: needs a [findings] table")
+    for name in sorted(set(table) - set(FINDINGS)):
+        problem(name, f"findings.{name}", f"not a finding (expected {', '.join(FINDINGS)})")
+    for name in FINDINGS:
+        if name not in table:
+            problem("[findings]", f"findings.{name}", "missing")
+    findings = {name: terms(table.get(name, []), name, f"findings.{name}") for name in FINDINGS}
+    unindexed = tuple(t[0] for t in terms(data.get("unindexed", []), "unindexed", "unindexed"))
+    if problems:
+        raise SetupError("\n".join(problems))
     return MeshMapping(findings, unindexed)
 
 
