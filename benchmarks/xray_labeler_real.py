@@ -31,6 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -262,13 +264,37 @@ def score(cases: Sequence[Case]) -> dict[str, dict[str, float]]:
     return out
 
 
+def f1_intervals(
+    cases: Sequence[Case], rounds: int = 1000, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """95% percentile-bootstrap intervals of each label's F1, ``micro`` and ``micro_7``: the
+    reports are resampled with replacement ``rounds`` times (seeded)."""
+    pred = np.array([[c.pred[n] for n in LABELS] for c in cases], dtype=bool)  # (N, 7)
+    true = np.array([[c.truth[n] for n in LABELS] for c in cases], dtype=bool)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(cases), size=(rounds, len(cases)))  # (R, N)
+    p, t = pred[idx], true[idx]  # (R, N, 7)
+    tp, fp, fn = (p & t).sum(1), (p & ~t).sum(1), (~p & t).sum(1)  # (R, 7)
+    six = [LABELS.index(n) for n in FINDINGS]
+    columns = {name: [j] for j, name in enumerate(LABELS)}
+    columns.update({"micro": six, "micro_7": list(range(len(LABELS)))})
+    out = {}
+    for name, cols in columns.items():
+        a, b, c = tp[:, cols].sum(1), fp[:, cols].sum(1), fn[:, cols].sum(1)
+        denom = 2 * a + b + c
+        f1 = np.divide(2 * a, denom, out=np.zeros(rounds), where=denom > 0)
+        low, high = np.percentile(f1, [2.5, 97.5])
+        out[name] = (float(low), float(high))
+    return out
+
+
 def table(title: str, scores: dict[str, dict[str, float]], n: int) -> str:
-    """A markdown table of one half's scores."""
+    """A markdown table of one half's scores (with F1 intervals where they were computed)."""
     lines = [
         f"{title} ({n} reports)",
         "",
-        "| label | support | precision | recall | F1 |",
-        "|---|---:|---:|---:|---:|",
+        "| label | support | precision | recall | F1 | F1 95% CI |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name in (*LABELS, "micro", "macro", "micro_7"):
         s = scores[name]
@@ -278,8 +304,10 @@ def table(title: str, scores: dict[str, dict[str, float]], n: int) -> str:
             "micro_7": "micro (7 labels, the demo's CE)",
         }.get(name, name)
         support = f"{int(s['support'])}" if "support" in s else ""
+        ci = f"{s['f1_low']:.3f}-{s['f1_high']:.3f}" if "f1_low" in s else ""
         lines.append(
-            f"| {shown} | {support} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |"
+            f"| {shown} | {support} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
+            f"| {ci} |"
         )
     return "\n".join(lines)
 
@@ -319,6 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the scores as JSON")
     parser.add_argument("--errors", choices=LABELS, help="print this label's dev disagreements")
     parser.add_argument("--half", choices=HALVES, help="score only this half (dev while tuning)")
+    parser.add_argument(
+        "--bootstrap", type=int, default=1000, help="bootstrap rounds for F1 intervals (0: none)"
+    )
     args = parser.parse_args(argv)
     cache = (args.cache or default_cache()).expanduser().resolve()
     if cache == ROOT or ROOT in cache.parents:
@@ -346,6 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for half in (args.half,) if args.half else HALVES:
         part = [c for c in cases if c.half == half]
         scores = score(part)
+        if args.bootstrap > 0 and part:
+            for name, (low, high) in f1_intervals(part, args.bootstrap).items():
+                scores[name].update(f1_low=low, f1_high=high)
         results[half] = scores
         print(table(f"{half} half", scores, len(part)) + "\n")
     if args.json:

@@ -206,6 +206,18 @@ def test_scores_by_hand(tmp_path: Path) -> None:
     assert table.startswith("dev half (6 reports)") and "| nodule | 0 | 0.000 |" in table
 
 
+def test_f1_intervals_bracket_the_scores(tmp_path: Path) -> None:
+    cases, _, _ = bench.read_cases(write_reports(tmp_path), bench.load_mapping())
+    intervals = bench.f1_intervals(cases, rounds=300, seed=1)
+    assert set(intervals) == {*bench.LABELS, "micro", "micro_7"}
+    scores = bench.score(cases)
+    for name, (low, high) in intervals.items():
+        assert 0.0 <= low <= scores[name]["f1"] <= high <= 1.0, name
+    assert intervals["nodule"] == (0.0, 0.0)  # never right: no resample can score it
+    assert intervals["micro"][0] < intervals["micro"][1]  # one error of four: it varies
+    assert bench.f1_intervals(cases, rounds=300, seed=1) == intervals  # seeded
+
+
 # ----------------------------------------------------------------------------- fetching
 
 
