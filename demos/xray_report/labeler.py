@@ -1,85 +1,105 @@
-"""Rule-based finding labeler with negation handling (CheXpert-style, NegEx-like scopes).
+"""Rule-based finding labeler with negation and uncertainty (CheXpert-style, NegEx-like scopes).
 
-A report is split into sentences; in each sentence every finding mention is found with a regular
-expression and is negated when a negation cue precedes it in the same clause ("no", "without",
-"negative for", "free of", "resolved", "clear of") or follows it ("is not seen", "has resolved",
-"within normal limits"). Uncertain mentions ("possible", "may represent") count as positive (the
-U-Ones policy). ``no_finding`` is positive when no pathology is positive; support devices do not
-count as pathology. The same labeler reads generated reports, reference reports and real reports.
+A report is lower-cased, anonymised ``xxxx`` tokens are dropped, and it is split into sentences.
+In each sentence every finding mention (:data:`~demos.xray_report.labeler_terms.MENTIONS`) is
+found with a regular expression and is skipped when
+
+- it lies inside a look-alike phrase ("pericardial effusion" is not a pleural effusion);
+- a negation cue precedes it in the same clause ("no", "without", "negative for", "clear of",
+  "resolved", "removed") or follows it ("is not seen", "has been removed", "within normal
+  limits"); "no change in" and the like are not negations;
+- it is hedged in the same clause ("possible", "cannot exclude", "may represent", "versus"): an
+  uncertain mention counts as absent (the U-Zeros policy), as NLM's indexers of the OpenI reports
+  treat it;
+- the clause explains it as something else ("nodular opacity, likely a granuloma").
+
+Generic cardiac mentions ("heart size") count only when the sentence qualifies them as abnormal.
+``no_finding`` is positive when no pathology is positive; support devices do not count as
+pathology. The same labeler reads generated reports, reference reports and real reports.
 """
 
 from __future__ import annotations
 
 import re
 
+from demos.xray_report import labeler_terms as terms
 from demos.xray_report.data import LABELS, PATHOLOGIES
 
-_MENTIONS: dict[str, re.Pattern[str]] = {
-    "cardiomegaly": re.compile(
-        r"cardiomegaly|(?:heart|cardiac(?: silhouette)?|cardiomediastinal silhouette)"
-        r"(?: size)?(?: is| appears)?(?: mildly| moderately| markedly)? (?:enlarged|large)"
-        r"|enlarg\w* (?:of the )?(?:heart|cardiac silhouette)"
-        r"|heart size|cardiac size|cardiac silhouette|cardiomediastinal silhouette"
-    ),
-    "pleural_effusion": re.compile(r"(?:pleural )?effusions?|pleural fluid|blunting"),
-    "pneumothorax": re.compile(r"pneumothora(?:x|ces)"),
-    "consolidation": re.compile(r"consolidation|airspace (?:disease|opacit\w+)"),
-    "nodule": re.compile(r"nodul\w*|mass(?:es)?\b"),
-    "support_devices": re.compile(
-        r"(?:endotracheal|et|enteric|nasogastric|chest) tube|pacemaker|\bicd\b|catheter"
-        r"|central (?:venous )?line|picc|\blead\b|sternotomy wires?"
-    ),
-}
 
-# Findings whose generic mention ("heart size", "cardiac silhouette") is only positive when it is
-# qualified as abnormal.
-_QUALIFIED_POSITIVE: dict[str, re.Pattern[str]] = {
-    "cardiomegaly": re.compile(r"cardiomegaly|enlarg|\blarge\b|increased"),
-}
+def _any(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
-_PRE_NEGATION = re.compile(
-    r"\b(?:no|not|without|negative for|free of|clear of|resolution of|resolved|absence of|"
-    r"rather than|removal of|removed|never)\b"
-)
-_POST_NEGATION = re.compile(
-    r"^(?:\s+\w+){0,2}?\s+(?:(?:is|are|was|were|has been|have been|remains?)\s+)?"
-    r"(?:not (?:seen|identified|present|visualized|evident|enlarged)|absent|resolved|removed|"
-    r"normal|within normal limits|unremarkable|stable and normal)\b"
-)
-# Words that end a negation scope inside a sentence.
-_SCOPE_BREAK = re.compile(
-    r"\b(?:but|however|although|though|except|with|which|there is|there are)\b"
-)
+
+_MENTIONS = {name: _any(pats) for name, pats in terms.MENTIONS.items()}
+_QUALIFIED = {name: re.compile(p) for name, p in terms.QUALIFIED_POSITIVE.items()}
+_LOOKALIKES = {name: _any(pats) for name, pats in terms.LOOKALIKES.items()}
+_EXPLAINED = {name: re.compile(p) for name, p in terms.EXPLAINED_AS.items()}
+_PRE_NEGATION = _any(terms.PRE_NEGATION)
+_POST_NEGATION = re.compile(terms.POST_NEGATION)
+_PSEUDO_NEGATION = _any(terms.PSEUDO_NEGATION)
+_PRE_UNCERTAIN = _any(terms.PRE_UNCERTAIN)
+_POST_UNCERTAIN = re.compile(terms.POST_UNCERTAIN)
+_SCOPE_BREAK = re.compile(terms.SCOPE_BREAK)
+_ANONYMISED = re.compile(r"\bx{4}\b")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 def sentences(report: str) -> list[str]:
-    """Lower-cased sentences of a report."""
-    return [s.strip().lower() for s in _SENTENCE.split(report) if s.strip()]
+    """Lower-cased sentences of a report, anonymised ``xxxx`` tokens dropped."""
+    text = _ANONYMISED.sub("", report.lower())
+    return [re.sub(r"[ \t]+", " ", s).strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[str, str]:
+    """The text of the mention's clause before and after it (scope breaks end a clause)."""
+    before = sentence[:start]
+    breaks = list(_SCOPE_BREAK.finditer(before))
+    before = before[breaks[-1].end() :] if breaks else before
+    after = sentence[end:]
+    cut = _SCOPE_BREAK.search(after)
+    return before, after[: cut.start()] if cut else after
 
 
 def _negated(sentence: str, start: int, end: int) -> bool:
-    before = sentence[:start]
-    breaks = list(_SCOPE_BREAK.finditer(before))
-    scope = before[breaks[-1].end() :] if breaks else before
-    if _PRE_NEGATION.search(scope):
-        return True
-    after = sentence[end:]
-    cut = _SCOPE_BREAK.search(after)
-    return bool(_POST_NEGATION.search(after[: cut.start()] if cut else after))
+    before, after = _clause(sentence, start, end)
+    before = _PSEUDO_NEGATION.sub(" ", before)
+    return bool(_PRE_NEGATION.search(before) or _POST_NEGATION.search(after))
+
+
+def _uncertain(sentence: str, start: int, end: int) -> bool:
+    before, after = _clause(sentence, start, end)
+    return bool(_PRE_UNCERTAIN.search(before) or _POST_UNCERTAIN.search(after))
+
+
+def _positive_mentions(sentence: str, name: str) -> list[re.Match[str]]:
+    """The mentions of one finding in one sentence that assert it."""
+    lookalike = _LOOKALIKES.get(name)
+    masked = [m.span() for m in lookalike.finditer(sentence)] if lookalike else []
+    qualifier = _QUALIFIED.get(name)
+    if qualifier is not None and not qualifier.search(sentence):
+        return []
+    explained = _EXPLAINED.get(name)
+    out = []
+    for match in _MENTIONS[name].finditer(sentence):
+        start, end = match.span()
+        if any(a <= start and end <= b for a, b in masked):
+            continue
+        if _negated(sentence, start, end) or _uncertain(sentence, start, end):
+            continue
+        if explained is not None and any(
+            explained.search(part) for part in _clause(sentence, start, end)
+        ):
+            continue
+        out.append(match)
+    return out
 
 
 def label_report(report: str) -> dict[str, bool]:
     """Presence of each finding in :data:`~demos.xray_report.data.LABELS` for one report."""
     found = dict.fromkeys(LABELS, False)
     for sentence in sentences(report):
-        for name, pattern in _MENTIONS.items():
-            for match in pattern.finditer(sentence):
-                if _negated(sentence, match.start(), match.end()):
-                    continue
-                qualifier = _QUALIFIED_POSITIVE.get(name)
-                if qualifier is not None and not qualifier.search(sentence):
-                    continue
+        for name in _MENTIONS:
+            if not found[name] and _positive_mentions(sentence, name):
                 found[name] = True
     found["no_finding"] = not any(found[p] for p in PATHOLOGIES)
     return found
@@ -102,12 +122,9 @@ def finding_sides(report: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for sentence in sentences(report):
         for name in LATERAL_LABELS:
-            if name in out:
+            if name in out or not _positive_mentions(sentence, name):
                 continue
-            for match in _MENTIONS[name].finditer(sentence):
-                if not _negated(sentence, match.start(), match.end()):
-                    side = _SIDE.search(sentence)
-                    if side:
-                        out[name] = side.group(1)
-                    break
+            side = _SIDE.search(sentence)
+            if side:
+                out[name] = side.group(1)
     return out

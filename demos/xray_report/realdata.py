@@ -24,6 +24,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -156,23 +157,48 @@ def load_iu_xray(root: Path, size: int) -> tuple[Cohort, Cohort, Cohort]:
     return splits[0], splits[1], splits[2]
 
 
-def _openi_studies(root: Path) -> Iterator[tuple[str, Path, str]]:
+@dataclass(frozen=True)
+class OpenIReport:
+    """One OpenI report XML: its id (the file stem), FINDINGS + IMPRESSION (``XXXX`` removed),
+    its image ids and NLM's MeSH ``major`` terms (``Heading/qualifier/...``)."""
+
+    id: str
+    text: str
+    images: tuple[str, ...]
+    mesh_major: tuple[str, ...]
+
+
+def read_openi_xml(xml: Path) -> OpenIReport:
+    """Read one OpenI report XML; malformed XML is a :class:`DatasetError` naming file and line."""
+    try:
+        tree = ElementTree.parse(xml)
+    except ElementTree.ParseError as err:
+        raise DatasetError(f"{xml}:{err.position[0]}: invalid XML: {err}") from None
+    sections = {
+        (node.get("Label") or "").upper(): node.text or "" for node in tree.iter("AbstractText")
+    }
+    return OpenIReport(
+        id=xml.stem,
+        text=_clean(" ".join(sections.get(k, "") for k in ("FINDINGS", "IMPRESSION"))),
+        images=tuple(i for node in tree.iter("parentImage") if (i := node.get("id"))),
+        mesh_major=tuple(t for node in tree.iter("major") if (t := (node.text or "").strip())),
+    )
+
+
+def openi_xml_files(root: Path) -> list[Path]:
+    """The report XMLs of an OpenI folder (``root/ecgen-radiology/*.xml``), sorted."""
     folder = root / "ecgen-radiology"
     files = sorted(folder.glob("*.xml"))
     if not files:
         raise DatasetError(f"{folder}: no OpenI report XML files found")
-    for xml in files:
-        try:
-            tree = ElementTree.parse(xml)
-        except ElementTree.ParseError as err:
-            raise DatasetError(f"{xml}:{err.position[0]}: invalid XML: {err}") from None
-        sections = {
-            (node.get("Label") or "").upper(): node.text or "" for node in tree.iter("AbstractText")
-        }
-        report = _clean(" ".join(sections.get(k, "") for k in ("FINDINGS", "IMPRESSION")))
-        images = [node.get("id") for node in tree.iter("parentImage") if node.get("id")]
-        if report and images:
-            yield xml.stem, root / "NLMCXR_png" / f"{images[0]}.png", report
+    return files
+
+
+def _openi_studies(root: Path) -> Iterator[tuple[str, Path, str]]:
+    for xml in openi_xml_files(root):
+        study = read_openi_xml(xml)
+        if study.text and study.images:
+            yield study.id, root / "NLMCXR_png" / f"{study.images[0]}.png", study.text
 
 
 def load_openi(root: Path, size: int) -> tuple[Cohort, Cohort, Cohort]:

@@ -12,11 +12,14 @@ from demos.xray_report.data import LABELS
 from demos.xray_report.realdata import (
     DatasetError,
     ImageError,
+    OpenIReport,
     chexpert_to_labels,
     load_image,
     load_real_splits,
     mimic_report_sections,
+    openi_xml_files,
     preprocess,
+    read_openi_xml,
     read_pixels,
 )
 
@@ -139,6 +142,22 @@ def test_openi_xml_layout(tmp_path: Path) -> None:
     (tmp_path / "ecgen-radiology" / "bad.xml").write_text("<eCitation>\n<oops></eCitation>")
     with pytest.raises(DatasetError, match=r"bad.xml:2: invalid XML"):
         load_real_splits("openi", tmp_path, 32)
+
+
+def test_read_openi_xml_returns_text_images_and_mesh_terms(tmp_path: Path) -> None:
+    xml = OPENI_XML.format(findings="No XXXX effusion.", impression="Normal.", image="CXR7_1")
+    xml = xml.replace(
+        "</eCitation>", "<MeSH><major>normal</major> <major> </major></MeSH></eCitation>"
+    )
+    path = tmp_path / "ecgen-radiology" / "7.xml"
+    path.parent.mkdir()
+    path.write_text(xml)
+    assert openi_xml_files(tmp_path) == [path]
+    assert read_openi_xml(path) == OpenIReport(
+        "7", "No effusion. Normal.", ("CXR7_1",), ("normal",)
+    )
+    with pytest.raises(DatasetError, match=r"ecgen-radiology: no OpenI report XML files"):
+        openi_xml_files(tmp_path / "elsewhere")
 
 
 def _gz_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
