@@ -14,6 +14,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from tools.options import number_in, output_file
+from tools.terminal import clean
+
 app = typer.Typer(
     name="tools",
     help="MedGen Atlas: validate, scaffold, export and report on the catalog.",
@@ -382,18 +385,52 @@ def _choose_techniques(cat, title: str, abstract: str, yes: bool) -> list[str]: 
 @app.command("check-links")
 def check_links(
     json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write the report as JSON to this file.")
+        Path | None,
+        typer.Option(
+            "--json", help="Also write the report as JSON to this file.", callback=output_file
+        ),
     ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 10.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            help="Seconds a request may take in total (above 0, at most 600).",
+            callback=number_in(0, 600, above=True),
+        ),
+    ] = 10.0,
     retries: Annotated[
-        int, typer.Option("--retries", help="Retries with backoff on timeouts and 5xx.")
+        int,
+        typer.Option(
+            "--retries",
+            help="Retries with backoff on timeouts, 429 and 5xx (0 to 10).",
+            callback=number_in(0, 10),
+        ),
     ] = 2,
-    per_host: Annotated[int, typer.Option("--per-host", help="Concurrent requests per host.")] = 2,
+    per_host: Annotated[
+        int,
+        typer.Option(
+            "--per-host",
+            help="Concurrent requests per host (1 to 32).",
+            callback=number_in(1, 32),
+        ),
+    ] = 2,
     max_age_days: Annotated[
-        float, typer.Option("--max-age-days", help="Reuse cached good results younger than this.")
+        float,
+        typer.Option(
+            "--max-age-days",
+            help="Reuse cached good results younger than this (0 to 3650 days).",
+            callback=number_in(0, 3650),
+        ),
     ] = 7.0,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Ignore and do not write the result cache.")
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Also check links to loopback, private and link-local addresses (refused by default).",
+        ),
     ] = False,
     root: RootOpt = None,
 ) -> None:
@@ -410,10 +447,18 @@ def check_links(
         if no_cache
         else LinkCache(base / ".cache" / "links.json", dt.timedelta(days=max_age_days))
     )
-    report = run_check(cat, Checker(timeout=timeout, retries=retries, per_host=per_host), cache)
-    typer.echo(report.to_table())
+    checker = Checker(
+        timeout=timeout, retries=retries, per_host=per_host, allow_private=allow_private
+    )
+    report = run_check(cat, checker, cache)
+    for note in cache.notes if cache else []:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(clean(report.to_table()))
     if json_out is not None:
-        json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+        try:
+            json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+        except OSError as exc:
+            fail(f"could not write {json_out}: {exc.strerror or exc}")
     raise typer.Exit(1 if report.dead else 0)
 
 

@@ -76,7 +76,7 @@ def new_paper(
         raise ScaffoldError("give exactly one of --arxiv or --doi")
     if arxiv and not re.match(ARXIV_RE, arxiv):
         raise ScaffoldError(f"`{arxiv}` is not an arXiv id like 2410.13823 (no version suffix)")
-    if doi and not re.match(DOI_RE, doi):
+    if doi and not re.fullmatch(DOI_RE, doi):
         raise ScaffoldError(f"`{doi}` is not a DOI like 10.1038/s41591-023-02448-8")
     if not techniques:
         raise ScaffoldError("name at least one technique with --technique")

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tools.cli import app
-from tools.links import Checker, LinkCache, check_links
+from tools.links import Checker, LinkCache, LinkResult, check_links
 from tools.load import load_catalog
 
 runner = CliRunner()
@@ -29,6 +29,10 @@ class Server(http.server.BaseHTTPRequestHandler):
     def _answer(self, head: bool) -> None:
         path = self.path
         Server.calls[path] = Server.calls.get(path, 0) + 1
+        route = HOSTILE.get(path.split("?")[0])
+        if route is not None:
+            route(self)
+            return
         routes = {
             "/moved": (301, "/moved2"),
             "/moved2": (302, "/ok"),
@@ -67,6 +71,60 @@ class Server(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def _send(handler: http.server.BaseHTTPRequestHandler, code: int, **headers: str) -> None:
+    try:
+        handler.send_response(code)
+        for name, value in headers.items():
+            handler.send_header(name.replace("_", "-"), value)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+def _rate_limited_once(handler: http.server.BaseHTTPRequestHandler) -> None:
+    first = Server.calls[handler.path] == 1
+    _send(handler, 429, Retry_After="2") if first else _send(handler, 200)
+
+
+def _trickle(handler: http.server.BaseHTTPRequestHandler) -> None:
+    """The status line and headers, one byte every 0.1 s (each read is fast; the whole is not)."""
+    try:
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Padding: " + b"x" * 40:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(0.1)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    handler.close_connection = True
+
+
+ACTIVE = {"now": 0, "max": 0}
+ACTIVE_LOCK = threading.Lock()
+
+
+def _count_concurrency(handler: http.server.BaseHTTPRequestHandler) -> None:
+    with ACTIVE_LOCK:
+        ACTIVE["now"] += 1
+        ACTIVE["max"] = max(ACTIVE["max"], ACTIVE["now"])
+    time.sleep(0.15)
+    with ACTIVE_LOCK:
+        ACTIVE["now"] -= 1
+    _send(handler, 200)
+
+
+HOSTILE = {
+    "/limited-once": _rate_limited_once,
+    "/limited-long": lambda h: _send(h, 429, Retry_After="3600"),
+    "/trickle": _trickle,
+    "/to-loopback": lambda h: _send(h, 302, Location="http://127.0.0.2:9/secret"),
+    "/to-internal-name": lambda h: _send(h, 302, Location="http://intranet.test:9/admin"),
+    "/to-file": lambda h: _send(h, 302, Location="file:///etc/passwd"),
+    "/concurrency": _count_concurrency,
+}
+"""Answers a hostile or careless server gives, by path."""
+
+
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
@@ -101,7 +159,7 @@ def catalog_with_links(root: Path, base: str) -> Path:
 def test_report_is_exactly_right(catalog_root: Path, base: str) -> None:
     cat, problems = load_catalog(catalog_with_links(catalog_root, base))
     assert problems == []
-    checker = Checker(timeout=0.5, retries=1, backoff=0.01, slow_seconds=0.4)
+    checker = Checker(timeout=0.5, retries=1, backoff=0.01, slow_seconds=0.4, allow_private=True)
     report = check_links(cat, checker, cache=None)
     res = report.results
     assert set(res) == {base + p for p in PATHS}
@@ -142,7 +200,9 @@ def test_report_is_exactly_right(catalog_root: Path, base: str) -> None:
 def test_500_is_retried_with_backoff(base: str) -> None:
     waits: list[float] = []
     before = Server.calls.get("/broken", 0)
-    result = Checker(retries=2, backoff=0.25, sleep=waits.append).check(f"{base}/broken")
+    result = Checker(retries=2, backoff=0.25, sleep=waits.append, allow_private=True).check(
+        f"{base}/broken"
+    )
     assert result.status == 500 and waits == [0.25, 0.5]
     assert Server.calls["/broken"] - before == 3
 
@@ -150,7 +210,7 @@ def test_500_is_retried_with_backoff(base: str) -> None:
 def test_slow_but_alive_is_reported_slow(base: str) -> None:
     from tools.links import Report
 
-    result = Checker(timeout=3, slow_seconds=0.5).check(f"{base}/slow")
+    result = Checker(timeout=3, slow_seconds=0.5, allow_private=True).check(f"{base}/slow")
     report = Report({result.url: result}, {}, slow_seconds=0.5)
     assert result.ok and [r.url for r in report.slow] == [f"{base}/slow"]
 
@@ -160,7 +220,7 @@ def test_cache_makes_a_second_run_cheap_and_corrupt_cache_is_rebuilt(
 ) -> None:
     cat, _ = load_catalog(catalog_with_links(catalog_root, base))
     cache_path = tmp_path / "links.json"
-    checker = Checker(timeout=0.5, retries=0)
+    checker = Checker(timeout=0.5, retries=0, allow_private=True)
     check_links(cat, checker, LinkCache(cache_path, dt.timedelta(days=1)))
     before = dict(Server.calls)
     second = check_links(cat, checker, LinkCache(cache_path, dt.timedelta(days=1)))
@@ -184,10 +244,256 @@ def test_cli_exit_code_and_json(catalog_root: Path, base: str, tmp_path: Path) -
     out = tmp_path / "report.json"
     res = runner.invoke(
         app,
-        ["check-links", "--no-cache", "--timeout", "0.5", "--json", str(out), "--root", str(root)],
+        [
+            "check-links",
+            "--no-cache",
+            "--allow-private",
+            "--timeout",
+            "0.5",
+            "--json",
+            str(out),
+            "--root",
+            str(root),
+        ],
     )
     assert res.exit_code == 0, res.output
     assert json.loads(out.read_text())["dead"] == []
     paper.write_text(text.replace(f"url: {base}/ok", f"url: {base}/gone"))
-    res = runner.invoke(app, ["check-links", "--no-cache", "--timeout", "0.5", "--root", str(root)])
+    res = runner.invoke(
+        app,
+        ["check-links", "--no-cache", "--allow-private", "--timeout", "0.5", "--root", str(root)],
+    )
     assert res.exit_code == 1 and "/gone  410  HTTP 410" in res.output
+
+
+def test_retry_after_on_429_is_obeyed(base: str) -> None:
+    waits: list[float] = []
+    checker = Checker(retries=2, backoff=0.01, sleep=waits.append, allow_private=True)
+    result = checker.check(f"{base}/limited-once")
+    assert result.ok and result.status == 200 and waits == [2.0]
+
+
+def test_retry_after_longer_than_the_limit_is_not_waited_for(base: str) -> None:
+    waits: list[float] = []
+    checker = Checker(retries=3, sleep=waits.append, allow_private=True, max_retry_after=60)
+    result = checker.check(f"{base}/limited-long")
+    assert (result.status, result.error, waits) == (429, "HTTP 429", [])
+
+
+def test_a_trickling_server_is_cut_off_at_the_timeout(base: str) -> None:
+    start = time.perf_counter()
+    result = Checker(timeout=0.6, retries=0, allow_private=True).check(f"{base}/trickle")
+    assert result.error == "timed out after 0.6 s"
+    assert time.perf_counter() - start < 2.5  # the answer would take 7 s to trickle in
+
+
+def test_loopback_is_refused_by_default_and_nothing_is_sent(base: str) -> None:
+    before = Server.calls.get("/ok", 0)
+    result = Checker(retries=2, sleep=lambda s: None).check(f"{base}/ok")
+    assert not result.ok and result.status is None
+    assert result.error is not None and "a loopback address" in result.error
+    assert "--allow-private" in result.error
+    assert Server.calls.get("/ok", 0) == before
+
+
+@pytest.fixture
+def loopback_looks_public(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Treat 127.0.0.1 (the test server) as public, and resolve intranet.test to 10.1.2.3."""
+    import socket
+
+    from tools import http_guard
+
+    real_kind, real_resolve = http_guard.address_kind, socket.getaddrinfo
+
+    def kind(ip: object) -> str | None:
+        return None if str(ip) == "127.0.0.1" else real_kind(ip)  # type: ignore[arg-type]
+
+    def resolve(host: str, *args: object, **kwargs: object) -> object:
+        if host == "intranet.test":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 9))]
+        return real_resolve(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(http_guard, "address_kind", kind)
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+@pytest.mark.parametrize(
+    ("path", "error"),
+    [
+        ("/to-loopback", "refused: 127.0.0.2 is a loopback address"),
+        ("/to-internal-name", "refused: intranet.test resolves to 10.1.2.3, a private address"),
+        ("/to-file", "redirect to a non-http(s) address"),
+    ],
+)
+def test_redirects_to_internal_addresses_are_refused(
+    base: str, loopback_looks_public: None, path: str, error: str
+) -> None:
+    result = Checker(retries=0).check(f"{base}{path}")
+    assert not result.ok and result.error is not None and result.error.startswith(error)
+    assert result.redirects and result.status in (None, 302)
+
+
+def test_per_host_limit_keys_on_the_host_alone(base: str) -> None:
+    from tools.links import host_key
+
+    port = base.rsplit(":", 1)[1]
+    assert host_key(f"http://user:pw@EXAMPLE.org.:{port}/x") == "example.org"
+    urls = [f"http://u{i}@127.0.0.1:{port}/concurrency?{i}" for i in range(4)]
+    ACTIVE.update(now=0, max=0)
+    Checker(per_host=1, workers=4, allow_private=True).check_all(urls)
+    assert ACTIVE["max"] == 1
+
+
+def test_checker_refuses_values_that_would_hang_or_do_nothing() -> None:
+    for kwargs in (
+        {"retries": -1},
+        {"per_host": 0},
+        {"timeout": 0},
+        {"timeout": float("inf")},
+        {"timeout": float("nan")},
+        {"workers": 0},
+    ):
+        with pytest.raises(ValueError):
+            Checker(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--retries", "-1"], "Invalid value for '--retries': must be at least 0"),
+        (["--per-host", "0"], "Invalid value for '--per-host': must be at least 1"),
+        (["--per-host", "-1"], "Invalid value for '--per-host': must be at least 1"),
+        (["--timeout", "0"], "Invalid value for '--timeout': must be above 0"),
+        (["--timeout", "nan"], "Invalid value for '--timeout': must be above 0"),
+        (["--max-age-days", "1e308"], "Invalid value for '--max-age-days': must be at least 0"),
+        (["--json", "no/such/folder/r.json"], "folder no/such/folder does not exist"),
+    ],
+)
+def test_cli_refuses_bad_options_before_any_request(
+    catalog_root: Path, base: str, args: list[str], message: str
+) -> None:
+    root = catalog_with_links(catalog_root, base)
+    before = sum(Server.calls.values())
+    res = runner.invoke(app, ["check-links", "--allow-private", *args, "--root", str(root)])
+    assert res.exit_code == 2, res.output
+    assert message in " ".join(res.output.split()) and "Traceback" not in res.output
+    assert sum(Server.calls.values()) == before
+
+
+def _entry(url: str, checked: str) -> dict[str, object]:
+    return {
+        "url": url,
+        "status": 200,
+        "ok": True,
+        "final_url": url,
+        "redirects": [],
+        "error": None,
+        "seconds": 0.1,
+        "method": "HEAD",
+        "checked": checked,
+    }
+
+
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+URL = "https://example.org/a"
+
+
+def _result(url: str) -> LinkResult:
+    return LinkResult(**_entry(url, NOW.isoformat()))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("content", "note"),
+    [
+        (b"\xff\xfe{}", "is not UTF-8 text; rebuilt"),
+        (b"{not json", "is not valid JSON; rebuilt"),
+        (b'{"version": 1, "results": []}', "is not a version-1 cache"),
+        (b'{"version": 2, "results": {}}', "is not a version-1 cache"),
+        (b"[1, 2]", "is not a version-1 cache"),
+        (
+            json.dumps({"version": 1, "results": {URL: _entry(URL, "2026-11-30T10:00:00")}}),
+            "had 1 unreadable entry; rechecked",
+        ),
+        (
+            json.dumps({"version": 1, "results": {URL: _entry(URL, "2099-01-01T00:00:00+00:00")}}),
+            "had 1 unreadable entry; rechecked",
+        ),
+        (
+            json.dumps({"version": 1, "results": {URL: {**_entry(URL, NOW.isoformat()), "ok": 1}}}),
+            "had 1 unreadable entry; rechecked",
+        ),
+        (
+            json.dumps(
+                {"version": 1, "results": {URL: _entry("https://other.example/", NOW.isoformat())}}
+            ),
+            "had 1 unreadable entry; rechecked",
+        ),
+    ],
+)
+def test_untrustworthy_cache_is_rebuilt_with_a_note(
+    tmp_path: Path, content: bytes | str, note: str
+) -> None:
+    path = tmp_path / "links.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    cache = LinkCache(path, dt.timedelta(days=7))
+    assert cache.fresh(URL, NOW) is None
+    assert len(cache.notes) == 1 and note in cache.notes[0] and str(path) in cache.notes[0]
+    result = _result(URL)
+    cache.save({URL: result})
+    reread = LinkCache(path, dt.timedelta(days=7))
+    assert reread.notes == [] and reread.fresh(URL, dt.datetime.now(dt.UTC)) == result
+
+
+def test_a_good_cache_entry_is_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "links.json"
+    path.write_text(json.dumps({"version": 1, "results": {URL: _entry(URL, NOW.isoformat())}}))
+    cache = LinkCache(path, dt.timedelta(days=7))
+    hit = cache.fresh(URL, NOW)
+    assert cache.notes == [] and hit is not None and hit.status == 200
+
+
+def test_a_folder_in_place_of_the_cache(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.mkdir()
+    cache = LinkCache(empty, dt.timedelta(days=7))
+    assert "was an empty folder; removed" in cache.notes[0]
+    cache.save({})
+    assert empty.is_file()
+    full = tmp_path / "full.json"
+    full.mkdir()
+    (full / "keep.txt").write_text("mine")
+    cache = LinkCache(full, dt.timedelta(days=7))
+    cache.save({})
+    assert "is a folder, not a file" in cache.notes[0]
+    assert (full / "keep.txt").read_text() == "mine"  # nothing of the user's is removed
+
+
+def test_an_unwritable_cache_is_a_note_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    cache = LinkCache(blocker / "links.json", dt.timedelta(days=7))
+    cache.save({URL: _result(URL)})
+    assert len(cache.notes) == 1 and "could not be written" in cache.notes[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+def test_cli_prints_the_cache_note(catalog_root: Path, base: str) -> None:
+    root = catalog_with_links(catalog_root, base)
+    (root / ".cache").mkdir()
+    (root / ".cache" / "links.json").write_bytes(b"\xff")
+    res = runner.invoke(
+        app,
+        [
+            "check-links",
+            "--allow-private",
+            "--timeout",
+            "0.5",
+            "--retries",
+            "0",
+            "--root",
+            str(root),
+        ],
+    )
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert "note: link cache" in res.output and "is not UTF-8 text; rebuilt" in res.output
+    assert json.loads((root / ".cache" / "links.json").read_text())["version"] == 1
