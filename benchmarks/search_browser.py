@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.load import load_catalog  # noqa: E402
+from tools.catalog.load import load_catalog  # noqa: E402
 from tools.search.browser_export import write_search_assets  # noqa: E402
 from tools.search.config import SearchConfig  # noqa: E402
 from tools.search.engine import Mode, SearchEngine  # noqa: E402

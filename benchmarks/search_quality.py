@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.load import load_catalog  # noqa: E402
+from tools.catalog.load import load_catalog  # noqa: E402
 from tools.search.config import SearchConfig  # noqa: E402
 from tools.search.engine import Mode, SearchEngine  # noqa: E402
 from tools.search.evaluate import evaluate, load_queries  # noqa: E402

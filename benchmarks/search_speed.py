@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.load import load_catalog  # noqa: E402
+from tools.catalog.load import load_catalog  # noqa: E402
 from tools.search.config import SearchConfig  # noqa: E402
 from tools.search.engine import SearchEngine  # noqa: E402
 from tools.search.evaluate import load_queries  # noqa: E402

@@ -29,8 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tools.site_engine import engine_command, engine_config  # noqa: E402
-from tools.site_synthetic import write_synthetic_catalog  # noqa: E402
+from tests.support.site_engine import engine_command, engine_config  # noqa: E402
+from tests.support.site_synthetic import write_synthetic_catalog  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HF_HUB_OFFLINE": "1"}
 TARGETS = {"real": 15.0, "10000": 180.0}

@@ -53,8 +53,8 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def load_valid(root: Path | None):  # type: ignore[no-untyped-def]
     """Load and check the catalog; on any error print every problem and exit 1."""
-    from tools.checks import validate as run_validate
-    from tools.problems import errors
+    from tools.catalog.checks import validate as run_validate
+    from tools.catalog.problems import errors
 
     cat, problems = run_validate(find_root(root))
     errs = errors(problems)
@@ -77,8 +77,8 @@ def validate(
     ] = False,
 ) -> None:
     """Check every catalog file; print each problem as `path:line: field: message`, exit 1 on errors."""
-    from tools.checks import validate as run_validate
-    from tools.problems import errors
+    from tools.catalog.checks import validate as run_validate
+    from tools.catalog.problems import errors
 
     cat, problems = run_validate(find_root(root))
     if near_duplicates:
@@ -109,7 +109,7 @@ def schema(
     root: RootOpt = None,
 ) -> None:
     """Write the JSON Schema files (catalog/schemas/) that editors use, generated from schema.py."""
-    from tools.schema_files import stale_schemas, write_schemas
+    from tools.catalog.schema_files import stale_schemas, write_schemas
 
     base = find_root(root)
     if check:
@@ -128,9 +128,9 @@ def new_technique(
     root: RootOpt = None,
 ) -> None:
     """Scaffold catalog/techniques/<input>-to-<output>.yaml with comments."""
-    from tools.load import load_catalog
-    from tools.scaffold import ScaffoldError
-    from tools.scaffold import new_technique as scaffold
+    from tools.catalog.load import load_catalog
+    from tools.importers.scaffold import ScaffoldError
+    from tools.importers.scaffold import new_technique as scaffold
 
     cat, _ = load_catalog(find_root(root))
     try:
@@ -150,9 +150,9 @@ def new_paper(
     root: RootOpt = None,
 ) -> None:
     """Scaffold catalog/papers/<id>.yaml with comments (see also `add-paper`)."""
-    from tools.load import load_catalog
-    from tools.scaffold import ScaffoldError
-    from tools.scaffold import new_paper as scaffold
+    from tools.catalog.load import load_catalog
+    from tools.importers.scaffold import ScaffoldError
+    from tools.importers.scaffold import new_paper as scaffold
 
     cat, _ = load_catalog(find_root(root))
     try:
@@ -187,7 +187,7 @@ def export(
     root: RootOpt = None,
 ) -> None:
     """Export the catalog as versioned JSON, or BibTeX for any set of papers."""
-    from tools.checks import suggest
+    from tools.catalog.checks import suggest
     from tools.export import to_bibtex, to_json
 
     cat = load_valid(root)
@@ -241,10 +241,10 @@ def render(
     root: RootOpt = None,
 ) -> None:
     """Write the site's Markdown tree (pages, exports, feed) for the site engine; exit 1 on errors."""
-    from tools.render import RenderError
-    from tools.render import render as run_render
     from tools.search.errors import SearchError
-    from tools.site_related import load_search
+    from tools.site.related import load_search
+    from tools.site.render import RenderError
+    from tools.site.render import render as run_render
 
     base = find_root(root)
     loader = (lambda cat: load_search(cat, base)) if search else None
@@ -296,10 +296,10 @@ def add_paper(
     root: RootOpt = None,
 ) -> None:
     """Add a paper from arXiv (or BibTeX): writes catalog/papers/<id>.yaml with a TODO summary for you."""
-    from tools.arxiv_import import Fetcher, ImportFailure, parse_arxiv_ref
-    from tools.arxiv_import import add_paper as run_add
-    from tools.checks import suggest
-    from tools.load import load_catalog
+    from tools.catalog.checks import suggest
+    from tools.catalog.load import load_catalog
+    from tools.importers.arxiv import Fetcher, ImportFailure, parse_arxiv_ref
+    from tools.importers.arxiv import add_paper as run_add
 
     base = find_root(root)
     cat, _ = load_catalog(base)
@@ -308,7 +308,7 @@ def add_paper(
             fail(f"unknown technique `{tid}`{suggest(tid, cat.techniques)}")
     papers_dir = base / "catalog" / "papers"
     if from_bibtex is not None:
-        from tools.bibtex_import import import_bibtex
+        from tools.importers.bibtex import import_bibtex
 
         if ref is not None:
             fail("give an arXiv id or --from-bibtex, not both")
@@ -357,7 +357,7 @@ def add_paper(
 
 def _choose_techniques(cat, title: str, abstract: str, yes: bool) -> list[str]:  # type: ignore[no-untyped-def]
     """Propose the three likeliest techniques and ask (or accept with --yes)."""
-    from tools.suggest import SuggestionUnavailable, suggest_techniques
+    from tools.importers.suggest import SuggestionUnavailable, suggest_techniques
 
     try:
         ranked = suggest_techniques(cat, title, abstract, k=3)

@@ -8,8 +8,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from tools.load import Catalog
-from tools.schema import UNSAFE_CHARS, Paper
+from tools.catalog.load import Catalog
+from tools.catalog.schema import UNSAFE_CHARS, Paper
 
 EXPORT_VERSION = 1
 """Bumped whenever the JSON export changes shape; readers check it."""

@@ -24,9 +24,9 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from tools.catalog.load import Catalog
+from tools.catalog.yaml_source import dotted
 from tools.http_guard import BlockedAddress, GuardedSession, retry_after
-from tools.load import Catalog
-from tools.yaml_source import dotted
 
 USER_AGENT = "MedGenAtlas-linkcheck/1.0 (+https://github.com/)"
 MAX_REDIRECTS = 10

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from tools.load import Catalog
+from tools.catalog.load import Catalog
 
 
 def coverage(cat: Catalog) -> dict[str, Any]:

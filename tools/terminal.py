@@ -6,7 +6,7 @@ a line read differently from what it says; `clean` turns each into a visible `\\
 
 from __future__ import annotations
 
-from tools.schema import UNSAFE_CHARS
+from tools.catalog.schema import UNSAFE_CHARS
 
 
 def _escape(ch: str) -> str:

@@ -90,8 +90,8 @@ class SiteBuild:
 
 def build_site(catalog_root: Path, workdir: Path, engine: str = "mkdocs") -> SiteBuild:
     """Render `catalog_root` with the real site_src and mkdocs.yml, then build it with `engine`."""
-    from tools.render import render
-    from tools.site_engine import build, engine_config
+    from tests.support.site_engine import build, engine_config
+    from tools.site.render import render
 
     docs, site = workdir / "docs", workdir / "site"
     result, problems = render(catalog_root, docs, site_root=REPO)
@@ -194,7 +194,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
 @pytest.fixture(scope="session")
 def hostile_zensical_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The hostile catalog built with zensical instead of mkdocs, served (skips without zensical)."""
-    from tools.site_engine import EngineError, engine_command
+    from tests.support.site_engine import EngineError, engine_command
 
     try:
         engine_command("zensical", Path("mkdocs.yml"))
@@ -210,7 +210,7 @@ def hostile_zensical_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 @pytest.fixture(scope="session")
 def wide_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
     """A synthetic catalog with a matrix wider than a phone, built once per session."""
-    from tools.site_synthetic import write_synthetic_catalog
+    from tests.support.site_synthetic import write_synthetic_catalog
 
     work = tmp_path_factory.mktemp("wide")
     root = write_synthetic_catalog(work / "repo", papers=30, modalities=16, techniques=120)

@@ -40,7 +40,7 @@ def _serve(folder: Path) -> tuple[str, _Server]:
 
 
 def _with_search(site_build: Any, dest: Path, drop_model: bool) -> Path:
-    from tools.load import load_catalog
+    from tools.catalog.load import load_catalog
     from tools.search.browser_export import write_search_assets
     from tools.search.config import SearchConfig
 

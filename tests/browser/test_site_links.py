@@ -102,10 +102,10 @@ def test_serve_folder_serves_until_the_session_ends(serve_folder, tmp_path: Path
 
 @pytest.mark.slow
 def test_the_real_catalog_site_has_no_broken_links(tmp_path: Path) -> None:
-    from tools.checks import validate
-    from tools.problems import errors
-    from tools.render import render
-    from tools.site_engine import build, engine_config
+    from tests.support.site_engine import build, engine_config
+    from tools.catalog.checks import validate
+    from tools.catalog.problems import errors
+    from tools.site.render import render
 
     repo = Path(__file__).resolve().parents[2]
     _, problems = validate(repo)

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from typer.testing import CliRunner
 
-from tools.arxiv_import import Fetcher, ImportFailure, parse_arxiv_ref
+from tools.catalog.load import load_catalog
 from tools.cli import app
-from tools.load import load_catalog
+from tools.importers.arxiv import Fetcher, ImportFailure, parse_arxiv_ref
 
 DATA = Path(__file__).parent / "data" / "arxiv"
 runner = CliRunner()
@@ -224,10 +224,10 @@ def test_add_paper_failure_writes_nothing(catalog_root: Path, env: str) -> None:
 def test_no_terminal_and_no_technique_asks_for_one(
     catalog_root: Path, env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tools.suggest
+    import tools.importers.suggest
 
     monkeypatch.setattr(
-        tools.suggest,
+        tools.importers.suggest,
         "suggest_techniques",
         lambda cat, t, a, k=3: [("x-ray-to-text", 0.61), ("audio-to-text", 0.12)],
     )

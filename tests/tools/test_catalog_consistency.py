@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tools.checks import arxiv_year, doi_slug, validate
-from tools.load import Catalog
-from tools.problems import Severity
-from tools.schema import DOI_RE
+from tools.catalog.checks import arxiv_year, doi_slug, validate
+from tools.catalog.load import Catalog
+from tools.catalog.problems import Severity
+from tools.catalog.schema import DOI_RE
 
 REPO = Path(__file__).resolve().parents[2]
 

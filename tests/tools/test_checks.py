@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tools.checks import arxiv_year, count_sentences, doi_slug, normalise_title, suggest, validate
+from tools.catalog.checks import (
+    arxiv_year,
+    count_sentences,
+    doi_slug,
+    normalise_title,
+    suggest,
+    validate,
+)
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from typing import Any
 
 import bibtexparser
 
+from tools.catalog.schema import Paper
 from tools.export import bibtex_escape, bibtex_key, bibtex_keys, bibtex_verbatim, to_bibtex
-from tools.schema import Paper
 
 
 def paper(pid: str, title: str = "Deep Reports", **fields: Any) -> Paper:

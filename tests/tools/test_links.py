@@ -14,9 +14,9 @@ from typing import ClassVar
 import pytest
 from typer.testing import CliRunner
 
+from tools.catalog.load import load_catalog
 from tools.cli import app
 from tools.links import Checker, LinkCache, LinkResult, check_links
-from tools.load import load_catalog
 
 runner = CliRunner()
 

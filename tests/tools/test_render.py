@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tools.checks import validate
+from tools.catalog.checks import validate
+from tools.catalog.schema import ENTRY_MODELS
 from tools.cli import app
 from tools.export import technique_dict, to_bibtex, to_json
-from tools.render import MARKER, RenderError, render, sync_tree
-from tools.schema import ENTRY_MODELS
-from tools.site_related import Neighbour, SearchExtras
+from tools.site.related import Neighbour, SearchExtras
+from tools.site.render import MARKER, RenderError, render, sync_tree
 
 REPO = Path(__file__).resolve().parents[2]
 BASIC = REPO / "tests" / "browser" / "catalogs" / "basic"
@@ -249,7 +249,7 @@ def test_cli_reports_a_search_failure_in_one_line(
     def broken(cat, base):  # type: ignore[no-untyped-def]
         raise SearchError("the index is corrupt")
 
-    monkeypatch.setattr("tools.site_related.load_search", broken)
+    monkeypatch.setattr("tools.site.related.load_search", broken)
     result = CliRunner().invoke(app, ["render", "--root", str(root), "--out", str(tmp_path / "d")])
     assert result.exit_code == 1
     assert "search: the index is corrupt (render with --no-search" in result.output
@@ -257,7 +257,7 @@ def test_cli_reports_a_search_failure_in_one_line(
 
 
 def test_the_real_catalog_renders_or_reports_why(tmp_path: Path) -> None:
-    from tools.problems import errors
+    from tools.catalog.problems import errors
 
     out = tmp_path / "docs"
     result, problems = render(REPO, out)

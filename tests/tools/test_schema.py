@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from tools.schema import Paper, Technique
-from tools.schema_files import stale_schemas, write_schemas
+from tools.catalog.schema import Paper, Technique
+from tools.catalog.schema_files import stale_schemas, write_schemas
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from tools.seed_import import SeedError, seed_pairs, seed_rows, technique_id
+from tests.support.seed_import import SeedError, seed_pairs, seed_rows, technique_id
 
 ROOT = Path(__file__).parents[2]
 SEED = Path(__file__).parents[3] / "shared/seeds/000_1dbef87d81fea39d.txt"

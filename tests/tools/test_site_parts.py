@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 import yaml
 
-from tools import mkdocs_hook
-from tools.checks import validate
-from tools.render import MARKER
-from tools.site_config import SiteConfig, read_site_config
-from tools.site_engine import EngineError, engine_command, engine_config
-from tools.site_markdown import markdown_html, safe_url
-from tools.site_related import coerce, search_available
-from tools.site_schema_doc import describe_type, example_for, field_reference
-from tools.site_urls import page_url, relative
-from tools.site_views import build_matrix, level_labels, paper_level, short_authors
+from tests.support.site_engine import EngineError, engine_command, engine_config
+from tools.catalog.checks import validate
+from tools.site import mkdocs_hook
+from tools.site.config import SiteConfig, read_site_config
+from tools.site.markdown import markdown_html, safe_url
+from tools.site.related import coerce, search_available
+from tools.site.render import MARKER
+from tools.site.schema_doc import describe_type, example_for, field_reference
+from tools.site.urls import page_url, relative
+from tools.site.views import build_matrix, level_labels, paper_level, short_authors
 
 REPO = Path(__file__).resolve().parents[2]
 BASIC = REPO / "tests" / "browser" / "catalogs" / "basic"
@@ -151,7 +151,7 @@ def test_repository_mkdocs_yml_points_docs_into_build() -> None:
     data = yaml.safe_load((REPO / "mkdocs.yml").read_text())
     assert data["docs_dir"] == "build/docs" and data["site_dir"] == "site"
     assert "/papers/" in data["not_in_nav"] and "/datasets/" in data["not_in_nav"]
-    assert data["hooks"] == ["tools/mkdocs_hook.py"]
+    assert data["hooks"] == ["tools/site/mkdocs_hook.py"]
 
 
 def test_schema_types_are_described() -> None:
@@ -217,7 +217,7 @@ def test_search_unavailable_when_a_dependency_is_missing(monkeypatch: pytest.Mon
 def test_hook_renders_only_under_serve(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tools.site_related.search_available", lambda: False)
+    monkeypatch.setattr("tools.site.related.search_available", lambda: False)
     root = Path(shutil.copytree(BASIC, tmp_path / "repo"))
     (root / "mkdocs.yml").write_text("site_name: T\n")
     docs = tmp_path / "docs"
@@ -240,7 +240,7 @@ def test_hook_renders_only_under_serve(
 
 
 def test_inline_markdown_has_no_paragraph_and_stays_safe() -> None:
-    from tools.site_markdown import markdown_inline_html
+    from tools.site.markdown import markdown_inline_html
 
     assert str(markdown_inline_html("`<input>-to-<output>`; the *file* name")) == (
         "<code>&lt;input&gt;-to-&lt;output&gt;</code>; the <em>file</em> name"
@@ -249,7 +249,7 @@ def test_inline_markdown_has_no_paragraph_and_stays_safe() -> None:
 
 
 def test_synthetic_catalogs_are_valid_and_sized(tmp_path: Path) -> None:
-    from tools.site_synthetic import write_synthetic_catalog
+    from tests.support.site_synthetic import write_synthetic_catalog
 
     root = write_synthetic_catalog(tmp_path, papers=40, modalities=6, techniques=20)
     cat, problems = validate(root)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.yaml_source import YamlError, dotted, load_yaml, parse_yaml
+from tools.catalog.yaml_source import YamlError, dotted, load_yaml, parse_yaml
 
 
 def test_lines_by_path() -> None:

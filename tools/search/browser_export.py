@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.load import Catalog
+from tools.catalog.load import Catalog
 from tools.search.config import KINDS, SearchConfig
 from tools.search.engine import CANDIDATES, DEFAULT_MODES, KEYWORD_WEIGHT, SearchEngine
 from tools.search.fusion import RRF_K

@@ -55,7 +55,7 @@ def run_search(
     warn: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> None:
     """Search and print; SearchError for anything the user must fix."""
-    from tools.load import load_catalog
+    from tools.catalog.load import load_catalog
     from tools.search.engine import SearchEngine
 
     if kind not in KINDS:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tools.load import Catalog
-from tools.problems import Problem, Severity
+from tools.catalog.load import Catalog
+from tools.catalog.problems import Problem, Severity
 from tools.search.config import SearchConfig
 
 DUPLICATE_COSINE = 0.9

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from tools.load import Catalog
+from tools.catalog.load import Catalog
 from tools.search.cache import EmbeddingCache
 from tools.search.config import KINDS, SearchConfig
 from tools.search.embed import Encoder

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.load import Catalog
+from tools.catalog.load import Catalog
 from tools.search.config import KINDS, SearchConfig
 
 BLOCK = 1024

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tools.load import Catalog
-from tools.schema import Paper, Technique
+from tools.catalog.load import Catalog
+from tools.catalog.schema import Paper, Technique
 
 
 def _modality_words(cat: Catalog, slug: str, with_aliases: bool) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tools.load import load_catalog
+from tools.catalog.load import load_catalog
 from tools.search.config import SearchConfig
 from tools.search.keyword import tokenize
 from tools.search.texts import keyword_text

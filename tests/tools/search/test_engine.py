@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tools.catalog.load import load_catalog
 from tools.cli import app
-from tools.load import load_catalog
 from tools.search.config import SearchConfig
 from tools.search.engine import Mode, SearchEngine
 from tools.search.errors import SearchError

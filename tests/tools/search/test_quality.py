@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.load import load_catalog
+from tools.catalog.load import load_catalog
 from tools.search.config import SearchConfig
 from tools.search.engine import SearchEngine
 from tools.search.evaluate import evaluate, load_queries

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from tools.load import load_catalog
-from tools.problems import Severity
+from tools.catalog.load import load_catalog
+from tools.catalog.problems import Severity
 from tools.search.config import SearchConfig
 from tools.search.duplicates import near_duplicate_pairs, near_duplicate_problems
 from tools.search.related import nearest, related_entries

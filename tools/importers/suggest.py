@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.load import Catalog
+from tools.catalog.load import Catalog
 
 
 class SuggestionUnavailable(Exception):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tools.load import Catalog
-from tools.site_urls import dataset_page, paper_page, technique_page
+from tools.catalog.load import Catalog
+from tools.site.urls import dataset_page, paper_page, technique_page
 
 FEED_ENTRIES = 50
 """Entries in feed.xml (the newest)."""

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tools.load import Catalog
-from tools.schema import Dataset, Modality, Paper, Technique
-from tools.site_markdown import safe_url
+from tools.catalog.load import Catalog
+from tools.catalog.schema import Dataset, Modality, Paper, Technique
+from tools.site.markdown import safe_url
 
 LEVEL_BOUNDS: tuple[int, ...] = (1, 3, 6, 11)
 """Paper counts at which a matrix cell moves to the next colour level (0 papers is level 0)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.schema import SCHEMA_FILES, json_schema
+from tools.catalog.schema import SCHEMA_FILES, json_schema
 
 SCHEMA_DIR = Path("catalog") / "schemas"
 

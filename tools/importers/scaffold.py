@@ -8,9 +8,9 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from tools.checks import doi_slug
-from tools.load import Catalog
-from tools.schema import ARXIV_RE, DOI_RE
+from tools.catalog.checks import doi_slug
+from tools.catalog.load import Catalog
+from tools.catalog.schema import ARXIV_RE, DOI_RE
 
 
 class ScaffoldError(Exception):
@@ -19,7 +19,7 @@ class ScaffoldError(Exception):
 
 def _env() -> Environment:
     return Environment(
-        loader=PackageLoader("tools", "templates"),
+        loader=PackageLoader("tools.importers", "templates"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # YAML, not HTML: values are validated slugs and ids
@@ -39,7 +39,7 @@ def new_technique(
     cat: Catalog, input_slug: str, output_slug: str, today: dt.date | None = None
 ) -> Path:
     """Write `catalog/techniques/<input>-to-<output>.yaml` for two known modalities."""
-    from tools.checks import suggest
+    from tools.catalog.checks import suggest
 
     for slug in (input_slug, output_slug):
         if slug not in cat.modalities:
@@ -70,7 +70,7 @@ def new_paper(
     today: dt.date | None = None,
 ) -> Path:
     """Write a commented paper skeleton named by its arXiv id or DOI slug."""
-    from tools.checks import suggest
+    from tools.catalog.checks import suggest
 
     if bool(arxiv) == bool(doi):
         raise ScaffoldError("give exactly one of --arxiv or --doi")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.load import Catalog
+from tools.catalog.load import Catalog
 
 SEARCH_MODULE = "tools.search.related"
 SEARCH_FUNCTION = "related_entries"

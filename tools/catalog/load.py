@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from tools.problems import Problem
-from tools.schema import (
+from tools.catalog.problems import Problem
+from tools.catalog.schema import (
     ENTRY_MODELS,
     Dataset,
     Demo,
@@ -25,7 +25,7 @@ from tools.schema import (
     Paper,
     Technique,
 )
-from tools.yaml_source import Loc, SourceDoc, YamlError, dotted, load_yaml
+from tools.catalog.yaml_source import Loc, SourceDoc, YamlError, dotted, load_yaml
 
 E = TypeVar("E", bound=Entry)
 

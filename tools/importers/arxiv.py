@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tools.schema import Paper
+from tools.catalog.schema import Paper
 
 ARXIV_API = "https://export.arxiv.org/api/query?{}"
 MACHINE_FIELDS = ("title", "authors", "year", "arxiv", "url", "pdf")

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from tools.site_markdown import safe_url
+from tools.site.markdown import safe_url
 
 
 class IgnoreTagsLoader(yaml.SafeLoader):

@@ -1,6 +1,6 @@
 """mkdocs hook: under `mkdocs serve`, re-render the Markdown tree before each build.
 
-Thin on purpose: the work is `tools.render.render`. `mkdocs build` (make site) renders first
+Thin on purpose: the work is `tools.site.render.render`. `mkdocs build` (make site) renders first
 itself, so the hook does nothing there. An invalid catalog keeps the last good tree and logs the
 validator's messages.
 """
@@ -31,9 +31,9 @@ def on_pre_build(config: Any, **_: Any) -> None:
     """Under `mkdocs serve`, render the tree into docs_dir (writes only what changed)."""
     if os.environ.get(SERVING) != "1":
         return
-    from tools.render import render
+    from tools.site.render import render
     from tools.search.errors import SearchError
-    from tools.site_related import load_search_once
+    from tools.site.related import load_search_once
 
     root = Path(config["config_file_path"]).resolve().parent
     docs = Path(config["docs_dir"])

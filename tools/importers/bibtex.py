@@ -11,9 +11,9 @@ from typing import Any
 import bibtexparser
 from pydantic import ValidationError
 
-from tools.arxiv_import import TODO_SUMMARY, paper_yaml, write_atomic
-from tools.checks import doi_slug
-from tools.schema import Paper
+from tools.catalog.checks import doi_slug
+from tools.catalog.schema import Paper
+from tools.importers.arxiv import TODO_SUMMARY, paper_yaml, write_atomic
 
 
 @dataclass

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tools.load import Catalog
-from tools.schema import (
+from tools.catalog.load import Catalog
+from tools.catalog.schema import (
     ARXIV_RE,
     DOI_RE,
     PAPER_ID_RE,

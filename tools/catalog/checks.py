@@ -11,8 +11,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from tools.load import Catalog, Source, load_catalog
-from tools.problems import Problem, Severity
+from tools.catalog.load import Catalog, Source, load_catalog
+from tools.catalog.problems import Problem, Severity
 
 SUMMARY_MAX_CHARS = 400
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")

@@ -21,14 +21,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from tools.export import paper_bibtex, technique_dict, to_bibtex, to_json
-from tools.load import Catalog
-from tools.problems import Problem, errors
-from tools.site_config import SiteConfig, read_site_config
-from tools.site_feed import FEED_ENTRIES, PAGE_ENTRIES, additions, by_date
-from tools.site_markdown import markdown_html, markdown_inline_html, safe_url
-from tools.site_related import ASSETS_DIR, Related, SearchExtras
-from tools.site_schema_doc import field_reference
-from tools.site_urls import (
+from tools.catalog.load import Catalog
+from tools.catalog.problems import Problem, errors
+from tools.site.config import SiteConfig, read_site_config
+from tools.site.feed import FEED_ENTRIES, PAGE_ENTRIES, additions, by_date
+from tools.site.markdown import markdown_html, markdown_inline_html, safe_url
+from tools.site.related import ASSETS_DIR, Related, SearchExtras
+from tools.site.schema_doc import field_reference
+from tools.site.urls import (
     dataset_page,
     group_page,
     modality_page,
@@ -37,7 +37,7 @@ from tools.site_urls import (
     relative,
     technique_page,
 )
-from tools.site_views import (
+from tools.site.views import (
     build_matrix,
     demos_using_paper,
     level_labels,
@@ -48,7 +48,7 @@ from tools.site_views import (
     related_techniques,
 )
 
-TEMPLATE_DIR = Path(__file__).parent / "templates" / "site"
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 DEFAULT_OUT = Path("build") / "docs"
 MARKER = ".medgen-render"
 """A file render leaves in its output folder; it only ever cleans a folder that holds it."""
@@ -303,7 +303,7 @@ def render(
     with the real site). Returns (result, problems): result is None when the catalog has errors;
     problems holds every problem found (warnings included).
     """
-    from tools.checks import validate
+    from tools.catalog.checks import validate
 
     start = time.perf_counter()
     cat, problems = validate(root)

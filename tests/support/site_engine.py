@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from tools.site_config import IgnoreTagsLoader
+from tools.site.config import IgnoreTagsLoader
 
 ENGINES = ("mkdocs", "zensical")
 

@@ -1,0 +1,1 @@
+"""The catalog: schema, YAML source, loading, checks."""

@@ -1,0 +1,1 @@
+"""Importers: new entries from arXiv, BibTeX and templates; technique suggestions."""
