@@ -49,7 +49,7 @@ def test_markdown_keeps_formatting_links_and_shifts_headings() -> None:
     html = str(markdown_html("# Title\n\nSome **bold** and [a link](https://example.org/x).\n"))
     assert "<h3>Title</h3>" in html and "<h1>" not in html
     assert "<strong>bold</strong>" in html
-    assert '<a rel="noopener nofollow" href="https://example.org/x">a link</a>' in html
+    assert '<a href="https://example.org/x" rel="noopener nofollow">a link</a>' in html
 
 
 @pytest.mark.parametrize(

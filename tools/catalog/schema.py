@@ -99,6 +99,15 @@ def _http_url(value: str) -> str:
     return value
 
 
+def _relative_path(value: str) -> str:
+    """A path inside its folder: no leading `/`, no empty, `.` or `..` parts."""
+    if value.startswith("/") or any(part in ("", ".", "..") for part in value.split("/")):
+        raise ValueError(
+            "must be a path inside its folder: no leading `/`, `//`, `.` or `..` parts"
+        )
+    return value
+
+
 def _no_todo(value: str) -> str:
     """Refuse placeholder text left by `tools new` and `tools add-paper`."""
     if TODO_MARK in value:
@@ -311,9 +320,17 @@ class Demo(Entry):
     package: Annotated[str, StringConstraints(pattern=r"^demos\.[a-z_]+$")]
     command: ShortText
     needs: DemoNeeds
-    figure: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]+\.(png|jpg|gif|svg)$")]
+    figure: Annotated[
+        str,
+        StringConstraints(pattern=r"^[A-Za-z0-9_./-]+\.(png|jpg|gif|svg)$"),
+        AfterValidator(_relative_path),
+    ] = Field(description="Image file, relative to catalog/demos/.")
     figure_caption: Prose
-    model_card: Annotated[str, StringConstraints(pattern=r"^demos/[A-Za-z0-9_./-]+\.md$")]
+    model_card: Annotated[
+        str,
+        StringConstraints(pattern=r"^demos/[A-Za-z0-9_./-]+\.md$"),
+        AfterValidator(_relative_path),
+    ] = Field(description="The demo's model card, relative to the repository.")
     paper: PaperId | None = None
     added: dt.date
 
