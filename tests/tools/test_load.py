@@ -369,5 +369,5 @@ def test_a_non_utf8_file_name_is_shown(catalog_root: Path) -> None:
     folder = os.fsencode(catalog_root / "catalog/papers")
     with open(os.path.join(folder, b"caf\xe9.yaml"), "w") as fh:
         fh.write("id: [\n")
-    code, rows, out = run_validate(catalog_root)
+    code, rows, _ = run_validate(catalog_root)
     assert code == 1 and rows[0]["path"] == "catalog/papers/caf\\udce9.yaml"

@@ -75,9 +75,9 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise YamlError("symbolic link loop: the link points back at itself") from None
+            raise YamlError("symbolic link loop: it points back at itself") from None
         raise YamlError(f"cannot read file: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as fh:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "not a file")
@@ -86,10 +86,12 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
             raise YamlError(
                 f"file is {info.st_size} bytes, over the {max_bytes}-byte limit for an entry"
             )
-        try:
+        with os.fdopen(os.dup(fd), "rb") as fh:
             raw = fh.read(max_bytes + 1)
-        except OSError as exc:
-            raise YamlError(f"cannot read file: {exc.strerror}") from None
+    except OSError as exc:
+        raise YamlError(f"cannot read file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
     if len(raw) > max_bytes:
         raise YamlError(f"file is over the {max_bytes}-byte limit for an entry")
     return raw
