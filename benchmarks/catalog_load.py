@@ -24,7 +24,7 @@ _MEASURE = textwrap.dedent(
     import json, resource, sys, time
     from pathlib import Path
     t0 = time.perf_counter()
-    from tools.catalog.checks import validate
+    from tools.catalog.load import validate
     cat, problems = validate(Path(sys.argv[1]))
     dt = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

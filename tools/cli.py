@@ -53,7 +53,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def load_valid(root: Path | None):  # type: ignore[no-untyped-def]
     """Load and check the catalog; on any error print every problem and exit 1."""
-    from tools.catalog.checks import validate as run_validate
+    from tools.catalog.load import validate as run_validate
     from tools.catalog.problems import errors
 
     cat, problems = run_validate(find_root(root))
@@ -77,7 +77,7 @@ def validate(
     ] = False,
 ) -> None:
     """Check every catalog file; print each problem as `path:line: field: message`, exit 1 on errors."""
-    from tools.catalog.checks import validate as run_validate
+    from tools.catalog.load import validate as run_validate
     from tools.catalog.problems import errors
 
     cat, problems = run_validate(find_root(root))

@@ -103,7 +103,7 @@ def test_serve_folder_serves_until_the_session_ends(serve_folder, tmp_path: Path
 @pytest.mark.slow
 def test_the_real_catalog_site_has_no_broken_links(tmp_path: Path) -> None:
     from tests.support.site_engine import build, engine_config
-    from tools.catalog.checks import validate
+    from tools.catalog.load import validate
     from tools.catalog.problems import errors
     from tools.site.render import render
 

@@ -11,12 +11,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tools.catalog.load import Catalog, Source, load_catalog, relpath
+from tools.catalog.ids import arxiv_year, doi_slug
 from tools.catalog.problems import Problem, Severity
 from tools.catalog.yaml_source import dotted
+
+if TYPE_CHECKING:  # load builds on the checks (open_catalog runs them)
+    from tools.catalog.load import Catalog, Source
 
 SUMMARY_MAX_CHARS = 400
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
@@ -82,23 +85,6 @@ def normalise_title(title: str) -> str:
     """Lower-case ASCII letters and digits only, look-alike letters folded, for duplicate detection."""
     folded = unicodedata.normalize("NFKD", fold_confusables(unicodedata.normalize("NFKC", title)))
     return re.sub(r"[^a-z0-9]+", "", folded.encode("ascii", "ignore").decode().lower())
-
-
-def doi_slug(doi: str) -> str:
-    """The paper id derived from a DOI: lower-cased, runs of other characters replaced by `-`."""
-    return re.sub(r"[^a-z0-9]+", "-", doi.lower()).strip("-")
-
-
-def arxiv_year(arxiv_id: str) -> int | None:
-    """The year in a new-style arXiv id (`2410.13823` -> 2024); None for old-style ids."""
-    match = re.match(r"^(\d{2})(\d{2})\.\d{4,5}$", arxiv_id)
-    if match:
-        return 2000 + int(match.group(1))
-    old = re.match(r"^[a-z-]+(?:\.[A-Z]{2})?/(\d{2})\d{5}$", arxiv_id)
-    if old:
-        yy = int(old.group(1))
-        return (1900 if yy > 90 else 2000) + yy
-    return None
 
 
 def check_vocabulary(cat: Catalog) -> list[Problem]:
@@ -355,17 +341,25 @@ def check_demos(cat: Catalog) -> list[Problem]:
 
 def path_problem(folder: Path, rel: str, root: Path) -> str | None:
     """Why `folder/rel` is not a file inside `folder` (links followed), or None when it is."""
-    shown = relpath(folder / rel, root)
+    shown = _shown(folder / rel, root)
     base = folder.resolve()
     try:
         target = (folder / rel).resolve(strict=True)
     except (OSError, RuntimeError):
         return f"file not found: {shown}"
     if not target.is_relative_to(base):
-        return f"{shown} resolves outside {relpath(folder, root)}/ (through a symbolic link?)"
+        return f"{shown} resolves outside {_shown(folder, root)}/ (through a symbolic link?)"
     if not target.is_file():
         return f"not a file: {shown}"
     return None
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the repository root, links not followed."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def check_dates(cat: Catalog, today: dt.date | None = None) -> list[Problem]:
@@ -492,10 +486,3 @@ def check_catalog(cat: Catalog) -> list[Problem]:
     for check in CHECKS:
         out += check(cat)
     return out
-
-
-def validate(root: Path) -> tuple[Catalog, list[Problem]]:
-    """Load and check the catalog under `root`; return it with every problem, sorted."""
-    cat, problems = load_catalog(root)
-    problems += check_catalog(cat)
-    return cat, sorted(set(problems))

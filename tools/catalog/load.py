@@ -1,7 +1,9 @@
 """Load `catalog/` into one typed, cross-referenced `Catalog`, collecting every problem on the way.
 
-Nothing downstream re-reads YAML: render, search and export are functions of the `Catalog`.
-A file that cannot be parsed or validated is reported and left out; the others still load.
+`open_catalog(root)` is the way in for every command but `validate`: it loads, runs the checks
+and returns a checked `Catalog`, or raises `CatalogInvalid` with every problem. Nothing downstream
+re-reads YAML: render, search and export are functions of the `Catalog`. A file that cannot be
+parsed or validated is reported and left out; the others still load.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from tools.catalog.problems import Problem
+from tools.catalog.checks import check_catalog
+from tools.catalog.errors import CatalogInvalid
+from tools.catalog.problems import Problem, errors
 from tools.catalog.schema import (
     ENTRY_MODELS,
     UNSAFE_CHARS,
@@ -64,6 +68,8 @@ class Catalog:
     datasets: dict[str, Dataset] = field(default_factory=dict)
     demos: dict[str, Demo] = field(default_factory=dict)
     sources: dict[tuple[str, str], Source] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    """Warnings the checks found (set by `open_catalog`; errors never reach a `Catalog`)."""
 
     def source(self, kind: str, entry_id: str) -> Source:
         """The source of an entry (`kind` is technique, paper, dataset, demo, modality or group)."""
@@ -318,3 +324,22 @@ def _sub_source(source: Source, prefix: Loc) -> Source:
     n = len(prefix)
     sub.lines = {loc[n:]: line for loc, line in source.doc.lines.items() if loc[:n] == prefix}
     return Source(source.path, sub)
+
+
+def validate(root: Path) -> tuple[Catalog, list[Problem]]:
+    """Load and check the catalog under `root`; return it with every problem, sorted."""
+    cat, problems = load_catalog(root)
+    problems += check_catalog(cat)
+    return cat, sorted(set(problems))
+
+
+def open_catalog(root: Path) -> Catalog:
+    """The checked catalog under `root` (its warnings in `.warnings`).
+
+    Raises `CatalogInvalid` (a `CatalogError`) holding every problem when any is an error.
+    """
+    cat, problems = validate(root)
+    if errors(problems):
+        raise CatalogInvalid(problems)
+    cat.warnings = problems
+    return cat

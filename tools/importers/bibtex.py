@@ -11,7 +11,7 @@ from typing import Any
 import bibtexparser
 from pydantic import ValidationError
 
-from tools.catalog.checks import doi_slug
+from tools.catalog.ids import doi_slug
 from tools.catalog.schema import Paper
 from tools.importers.arxiv import TODO_SUMMARY, paper_yaml, write_atomic
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from tools.catalog.checks import doi_slug
+from tools.catalog.ids import doi_slug
 from tools.catalog.load import Catalog
 from tools.catalog.schema import ARXIV_RE, DOI_RE
 

@@ -303,7 +303,7 @@ def render(
     with the real site). Returns (result, problems): result is None when the catalog has errors;
     problems holds every problem found (warnings included).
     """
-    from tools.catalog.checks import validate
+    from tools.catalog.load import validate
 
     start = time.perf_counter()
     cat, problems = validate(root)

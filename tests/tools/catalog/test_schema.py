@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from tools.catalog.schema import Paper, Technique
 from tools.catalog.schema_files import stale_schemas, write_schemas
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_committed_json_schemas_are_current() -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tools.catalog.checks import arxiv_year, doi_slug, validate
-from tools.catalog.load import Catalog
+from tools.catalog.ids import arxiv_year, doi_slug
+from tools.catalog.load import Catalog, validate
 from tools.catalog.problems import Severity
 from tools.catalog.schema import DOI_RE
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

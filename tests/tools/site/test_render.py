@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tools.catalog.checks import validate
+from tools.catalog.load import validate
 from tools.catalog.schema import ENTRY_MODELS
 from tools.cli import app
 from tools.export import technique_dict, to_bibtex, to_json
 from tools.site.related import Neighbour, SearchExtras
 from tools.site.render import MARKER, RenderError, render, sync_tree
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 BASIC = REPO / "tests" / "browser" / "catalogs" / "basic"
 
 

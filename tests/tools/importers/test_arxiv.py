@@ -17,7 +17,7 @@ from tools.catalog.load import load_catalog
 from tools.cli import app
 from tools.importers.arxiv import Fetcher, ImportFailure, parse_arxiv_ref
 
-DATA = Path(__file__).parent / "data" / "arxiv"
+DATA = Path(__file__).parents[1] / "data" / "arxiv"
 runner = CliRunner()
 
 

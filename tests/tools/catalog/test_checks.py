@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tools.catalog.checks import (
-    arxiv_year,
-    count_sentences,
-    doi_slug,
-    normalise_title,
-    suggest,
-    validate,
-)
+from tools.catalog.checks import count_sentences, normalise_title, suggest
+from tools.catalog.ids import arxiv_year, doi_slug
+from tools.catalog.load import validate
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from ruamel.yaml import YAML
 
 from tests.support.seed_import import SeedError, seed_pairs, seed_rows, technique_id
 
-ROOT = Path(__file__).parents[2]
-SEED = Path(__file__).parents[3] / "shared/seeds/000_1dbef87d81fea39d.txt"
-FIXTURE = Path(__file__).parent / "data/seed_pairs.txt"
+ROOT = Path(__file__).parents[3]
+SEED = Path(__file__).parents[4] / "shared/seeds/000_1dbef87d81fea39d.txt"
+FIXTURE = Path(__file__).parents[1] / "data/seed_pairs.txt"
 TECHNIQUES = ROOT / "catalog/techniques"
 
 HEADER = (

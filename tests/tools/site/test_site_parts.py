@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.support.site_engine import EngineError, engine_command, engine_config
-from tools.catalog.checks import validate
+from tools.catalog.load import validate
 from tools.site import mkdocs_hook
 from tools.site.config import SiteConfig, read_site_config
 from tools.site.markdown import markdown_html, safe_url
@@ -22,7 +22,7 @@ from tools.site.schema_doc import describe_type, example_for, field_reference
 from tools.site.urls import page_url, relative
 from tools.site.views import build_matrix, level_labels, paper_level, short_authors
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 BASIC = REPO / "tests" / "browser" / "catalogs" / "basic"
 
 
