@@ -288,10 +288,20 @@ def add_paper(
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for arXiv per try.")
+        float,
+        typer.Option(
+            "--timeout",
+            help="Seconds to wait for arXiv per try (above 0, at most 600).",
+            callback=number_in(0, 600, above=True),
+        ),
     ] = 15.0,
     retries: Annotated[
-        int, typer.Option("--retries", help="Retries with exponential backoff when arXiv fails.")
+        int,
+        typer.Option(
+            "--retries",
+            help="Retries with exponential backoff when arXiv fails (0 to 10).",
+            callback=number_in(0, 10),
+        ),
     ] = 3,
     root: RootOpt = None,
 ) -> None:
@@ -314,9 +324,10 @@ def add_paper(
             fail("give an arXiv id or --from-bibtex, not both")
         if not technique:
             fail("--from-bibtex needs at least one --technique")
-        if not from_bibtex.is_file():
-            fail(f"{from_bibtex}: file not found")
-        written, skipped, problems = import_bibtex(papers_dir, from_bibtex, list(technique))
+        try:
+            written, skipped, problems = import_bibtex(papers_dir, from_bibtex, list(technique))
+        except ImportFailure as exc:
+            fail(str(exc))
         for path in written:
             typer.echo(f"wrote {path.relative_to(base)}")
         for path in skipped:
@@ -341,7 +352,10 @@ def add_paper(
     existing = (papers_dir / f"{arxiv_id}.yaml").exists()
     if not chosen and not existing:
         chosen = _choose_techniques(cat, record.title, record.abstract, yes)
-    result = run_add(papers_dir, record, chosen, update)
+    try:
+        result = run_add(papers_dir, record, chosen, update)
+    except ImportFailure as exc:
+        fail(str(exc))
     shown = result.path.relative_to(base)
     if result.action == "differs":
         fail(

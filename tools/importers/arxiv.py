@@ -12,7 +12,6 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +24,10 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from tools.catalog.load import validation_problems
 from tools.catalog.schema import Paper
+from tools.catalog.yaml_source import YamlError, parse_yaml, read_text
+from tools.files import WriteError, write_atomic
 
 ARXIV_API = "https://export.arxiv.org/api/query?{}"
 MACHINE_FIELDS = ("title", "authors", "year", "arxiv", "url", "pdf")
@@ -128,6 +130,12 @@ class Fetcher:
     backoff: float = 2.0
     sleep: Callable[[float], None] = time.sleep
 
+    def __post_init__(self) -> None:
+        if self.retries < 0:
+            raise ValueError(f"retries must be 0 or more (got {self.retries})")
+        if not 0 < self.timeout < float("inf"):
+            raise ValueError(f"timeout must be a finite number above 0 (got {self.timeout})")
+
     def fetch(self, arxiv_id: str) -> ArxivRecord:
         """Fetch one paper; raise ImportFailure with a clear message after the last retry."""
         last = "no answer"
@@ -218,6 +226,9 @@ TODO_SUMMARY = "TODO write one to three sentences in your own words (never paste
 
 def _yaml() -> YAML:
     y = YAML()  # round-trip: keeps comments and key order
+    # never write anchors and aliases (`date: &id001 ...`): the catalog's loader refuses them, and
+    # a shared value (today's date in `verified` and `added`) would otherwise become one
+    y.representer.ignore_aliases = lambda *args: True
     y.preserve_quotes = True
     y.width = 100
     y.indent(mapping=2, sequence=4, offset=2)
@@ -318,19 +329,6 @@ def updated_entry(text: str, record: ArxivRecord, now: dt.datetime) -> str | Non
     return out.getvalue()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @dataclass
 class AddResult:
     """What `add_paper` did."""
@@ -347,17 +345,60 @@ def add_paper(
     update: bool,
     now: dt.datetime | None = None,
 ) -> AddResult:
-    """Create or refresh `papers_dir/<id>.yaml`; never overwrite without `update`."""
+    """Create or refresh `papers_dir/<id>.yaml`; never overwrite without `update`.
+
+    ImportFailure when the existing file cannot be read, when the refreshed entry would break the
+    schema in a field the import owns, or when the file cannot be written; the file is then
+    unchanged.
+    """
     stamp = now or dt.datetime.now(dt.UTC)
     path = papers_dir / f"{record.arxiv_id.replace('/', '-')}.yaml"
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
+    if path.exists() or path.is_symlink():
+        text = _read_existing(path)
         new_text = updated_entry(text, record, stamp)
         if new_text is None:
             return AddResult(path, "unchanged", record)
         if not update:
             return AddResult(path, "differs", record)
-        write_atomic(path, new_text)
+        _check_update(path, new_text)
+        _write(path, new_text)
         return AddResult(path, "updated", record)
-    write_atomic(path, new_entry(record, techniques, stamp))
+    _write(path, new_entry(record, techniques, stamp))
     return AddResult(path, "created", record)
+
+
+def _read_existing(path: Path) -> str:
+    try:
+        text = read_text(path)
+        parse_yaml(text, path)  # the catalog's loader first: size, nesting, aliases, encoding
+    except YamlError as exc:
+        raise ImportFailure(
+            f"{path}:{exc.line}: {exc.message}; fix the file first (it is unchanged)"
+        ) from None
+    return text
+
+
+def _check_update(path: Path, text: str) -> None:
+    """Refuse an update whose machine-derived fields the schema would reject."""
+    doc = parse_yaml(text, path)
+    try:
+        Paper.model_validate(doc.data)
+    except ValidationError as exc:
+        owned = [
+            p
+            for p in validation_problems(exc, doc, str(path))
+            if re.split(r"[.\[]", p.field)[0] in (*MACHINE_FIELDS, "imported")
+        ]
+        if owned:
+            first = owned[0]
+            raise ImportFailure(
+                f"arXiv's metadata would make {path} invalid ({first.field}: {first.message}); "
+                "nothing was written"
+            ) from None
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        write_atomic(path, text)
+    except WriteError as exc:
+        raise ImportFailure(str(exc)) from None
