@@ -47,7 +47,7 @@ def build_page(site: Path, sizes_out: dict[str, int]) -> None:
     """A bare site: search/index.html with the page's markup, and assets/search/."""
     cat, _ = load_catalog(ROOT)
     assets = site / "assets" / "search"
-    sizes_out.update(write_search_assets(cat, assets, SearchConfig(root=ROOT)))
+    sizes_out.update(write_search_assets(SearchEngine(cat, SearchConfig(root=ROOT)), assets))
     for name in ("search.js", "search.css"):
         shutil.copyfile(ROOT / "site_src" / "assets" / "search" / name, assets / name)
     md = (ROOT / "site_src" / "search.md").read_text(encoding="utf-8")

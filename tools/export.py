@@ -152,3 +152,17 @@ def to_bibtex(papers: Iterable[Paper]) -> str:
     chosen = {p.id: p for p in papers}
     keys = bibtex_keys(chosen.values())
     return "\n".join(paper_bibtex(chosen[pid], key) for pid, key in keys.items())
+
+
+def select_papers(cat: Catalog, techniques: list[str], papers: list[str]) -> list[Paper]:
+    """The papers of `techniques` and the `papers` named, once each; every paper when both are empty.
+
+    Raises `UnknownEntry` for an id the catalog lacks (with the nearest known one when close).
+    """
+    if not techniques and not papers:
+        return list(cat.papers.values())
+    cat.require("technique", techniques)
+    cat.require("paper", papers)
+    chosen = {p.id: p for tid in techniques for p in cat.papers_for(tid)}
+    chosen.update({pid: cat.papers[pid] for pid in papers})
+    return list(chosen.values())

@@ -91,11 +91,11 @@ class SiteBuild:
 def build_site(catalog_root: Path, workdir: Path, engine: str = "mkdocs") -> SiteBuild:
     """Render `catalog_root` with the real site_src and mkdocs.yml, then build it with `engine`."""
     from tests.support.site_engine import build, engine_config
+    from tools.catalog.load import open_catalog
     from tools.site.render import render
 
     docs, site = workdir / "docs", workdir / "site"
-    result, problems = render(catalog_root, docs, site_root=REPO)
-    assert result is not None, "fixture catalog is invalid:\n" + "\n".join(map(str, problems))
+    render(open_catalog(catalog_root), docs, site_root=REPO)  # CatalogInvalid lists every problem
     config = engine_config(REPO, docs, site, workdir / "mkdocs.yml")
     build(engine, config)
     return SiteBuild(catalog_root, docs, site)

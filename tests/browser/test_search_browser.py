@@ -43,13 +43,15 @@ def _with_search(site_build: Any, dest: Path, drop_model: bool) -> Path:
     from tools.catalog.load import load_catalog
     from tools.search.browser_export import write_search_assets
     from tools.search.config import SearchConfig
+    from tools.search.engine import SearchEngine
 
     shutil.copytree(site_build.site, dest)
     cat, _ = load_catalog(site_build.root)
     from tools.search.errors import SearchError
 
     try:
-        sizes = write_search_assets(cat, dest / "assets" / "search", SearchConfig(root=REPO))
+        engine = SearchEngine(cat, SearchConfig(root=REPO))
+        sizes = write_search_assets(engine, dest / "assets" / "search")
     except SearchError as exc:  # e.g. no npm to fetch the pinned browser runtime once
         pytest.skip(f"search assets unavailable: {exc}")
     for name in ("search.js", "search.css"):

@@ -103,16 +103,11 @@ def test_serve_folder_serves_until_the_session_ends(serve_folder, tmp_path: Path
 @pytest.mark.slow
 def test_the_real_catalog_site_has_no_broken_links(tmp_path: Path) -> None:
     from tests.support.site_engine import build, engine_config
-    from tools.catalog.load import validate
-    from tools.catalog.problems import errors
+    from tools.catalog.load import open_catalog
     from tools.site.render import render
 
     repo = Path(__file__).resolve().parents[2]
-    _, problems = validate(repo)
-    if errors(problems):
-        pytest.skip(f"the catalog is being edited and does not validate: {errors(problems)[0]}")
-    result, _ = render(repo, tmp_path / "docs")
-    assert result is not None
+    render(open_catalog(repo), tmp_path / "docs")  # an invalid catalog fails, naming each problem
     build("mkdocs", engine_config(repo, tmp_path / "docs", tmp_path / "site", tmp_path / "m.yml"))
     assert broken_links(tmp_path / "site") == []
 

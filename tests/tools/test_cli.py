@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -74,50 +75,26 @@ def test_new_technique_unknown_modality(catalog_root: Path) -> None:
 
 
 def test_new_paper_scaffold(catalog_root: Path) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "new",
-            "paper",
-            "--arxiv",
-            "2302.00002",
-            "-t",
-            "x-ray-to-text",
-            "--root",
-            str(catalog_root),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    text = (catalog_root / "catalog/papers/2302.00002.yaml").read_text()
-    assert 'id: "2302.00002"' in text and "techniques: [x-ray-to-text]" in text
-    bad = runner.invoke(
-        app,
-        [
-            "new",
-            "paper",
-            "--arxiv",
-            "2302.00003v2",
-            "-t",
-            "x-ray-to-text",
-            "--root",
-            str(catalog_root),
-        ],
-    )
+    def new_paper(*args: str) -> Any:
+        cmd = ["new", "paper", *args, "-t", "x-ray-to-text", "--root", str(catalog_root)]
+        return runner.invoke(app, cmd)
+
+    bad = new_paper("--arxiv", "2302.00003v2")
     assert bad.exit_code == 1 and "not an arXiv id" in bad.output
-    doi = runner.invoke(
-        app,
-        [
-            "new",
-            "paper",
-            "--doi",
-            "10.1000/ABC.1",
-            "-t",
-            "x-ray-to-text",
-            "--root",
-            str(catalog_root),
-        ],
-    )
-    assert doi.exit_code == 0
+    result = new_paper("--arxiv", "2302.00002")
+    assert result.exit_code == 0, result.output
+    path = catalog_root / "catalog/papers/2302.00002.yaml"
+    text = path.read_text()
+    assert 'id: "2302.00002"' in text and "techniques: [x-ray-to-text]" in text
+    refused = new_paper("--doi", "10.1000/ABC.1")  # `new` works on a checked catalog only
+    assert refused.exit_code == 1 and "catalog/papers/2302.00002.yaml:" in refused.output
+    assert not (catalog_root / "catalog/papers/10-1000-abc-1.yaml").exists()
+    filled = re.sub(r"(?m)^summary: TODO.*$", "summary: Writes reports.", text)
+    filled = re.sub(r"(?m)^title: TODO.*$", "title: A Scaffolded Paper", filled)
+    filled = re.sub(r"(?m)^authors: \[TODO.*$", "authors: [Ada Lovelace]", filled)
+    path.write_text(filled)
+    doi = new_paper("--doi", "10.1000/ABC.1")
+    assert doi.exit_code == 0, doi.output
     assert (catalog_root / "catalog/papers/10-1000-abc-1.yaml").exists()
 
 

@@ -21,3 +21,8 @@ class CatalogInvalid(CatalogError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(f"the catalog has {len(errors(problems))} error(s); fix them first")
+        self.add_note("\n".join(map(str, problems)))  # shown with a traceback, e.g. by pytest
+
+
+class UnknownEntry(CatalogError):
+    """A command named an entry the catalog lacks (the message suggests a near miss)."""

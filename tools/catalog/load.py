@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from tools.catalog.checks import check_catalog
-from tools.catalog.errors import CatalogInvalid
+from tools.catalog.checks import check_catalog, suggest
+from tools.catalog.errors import CatalogInvalid, UnknownEntry
 from tools.catalog.problems import Problem, errors
 from tools.catalog.schema import (
     ENTRY_MODELS,
@@ -70,6 +71,17 @@ class Catalog:
     sources: dict[tuple[str, str], Source] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     """Warnings the checks found (set by `open_catalog`; errors never reach a `Catalog`)."""
+
+    def folder(self, kind: str) -> Path:
+        """The folder of an entry kind (technique, paper, dataset, demo) under `catalog/`."""
+        return self.root / "catalog" / KIND_DIRS[kind]
+
+    def require(self, kind: str, ids: Iterable[str]) -> None:
+        """Raise `UnknownEntry` for the first of `ids` that is not a `kind` entry of the catalog."""
+        known: dict[str, Any] = getattr(self, KIND_DIRS[kind])
+        for entry_id in ids:
+            if entry_id not in known:
+                raise UnknownEntry(f"unknown {kind} `{entry_id}`{suggest(entry_id, known)}")
 
     def source(self, kind: str, entry_id: str) -> Source:
         """The source of an entry (`kind` is technique, paper, dataset, demo, modality or group)."""

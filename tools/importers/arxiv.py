@@ -24,7 +24,8 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tools.catalog.load import validation_problems
+from tools.catalog.errors import CatalogError
+from tools.catalog.load import Catalog, validation_problems
 from tools.catalog.schema import Paper
 from tools.catalog.yaml_source import YamlError, parse_yaml, read_text
 from tools.files import WriteError, write_atomic
@@ -40,7 +41,7 @@ _ID_PATTERNS = (
 )
 
 
-class ImportFailure(Exception):
+class ImportFailure(CatalogError):
     """A paper that could not be imported; the message says why and what to do."""
 
 
@@ -177,6 +178,21 @@ class Fetcher:
         )
 
 
+def fetch_addable(ref: str, fetcher: Fetcher) -> ArxivRecord:
+    """The arXiv record of `ref` (id or URL); ImportFailure for an old-style id or a withdrawn paper."""
+    arxiv_id = parse_arxiv_ref(ref)
+    if "/" in arxiv_id:
+        raise ImportFailure(
+            f"old-style arXiv id {arxiv_id}: add it with `tools new paper --doi ...` instead"
+        )
+    record = fetcher.fetch(arxiv_id)
+    if record.withdrawn:
+        raise ImportFailure(
+            f"arXiv marks {arxiv_id} as withdrawn ({record.comment or 'see its page'}); it does not belong in the atlas"
+        )
+    return record
+
+
 def _strip_version(short_id: str) -> str:
     return re.sub(r"v\d+$", "", short_id)
 
@@ -232,6 +248,7 @@ def _yaml() -> YAML:
     y.preserve_quotes = True
     y.width = 100
     y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.ignore_aliases = lambda _data: True  # one value used twice: no `&id001` anchors
     return y
 
 
@@ -339,20 +356,20 @@ class AddResult:
 
 
 def add_paper(
-    papers_dir: Path,
+    cat: Catalog,
     record: ArxivRecord,
     techniques: list[str],
     update: bool,
     now: dt.datetime | None = None,
 ) -> AddResult:
-    """Create or refresh `papers_dir/<id>.yaml`; never overwrite without `update`.
+    """Create or refresh `catalog/papers/<id>.yaml`; never overwrite without `update`.
 
     ImportFailure when the existing file cannot be read, when the refreshed entry would break the
     schema in a field the import owns, or when the file cannot be written; the file is then
     unchanged.
     """
     stamp = now or dt.datetime.now(dt.UTC)
-    path = papers_dir / f"{record.arxiv_id.replace('/', '-')}.yaml"
+    path = cat.folder("paper") / f"{record.arxiv_id.replace('/', '-')}.yaml"
     if path.exists() or path.is_symlink():
         text = _read_existing(path)
         new_text = updated_entry(text, record, stamp)

@@ -12,6 +12,7 @@ import bibtexparser
 from pydantic import ValidationError
 
 from tools.catalog.ids import doi_slug
+from tools.catalog.load import Catalog
 from tools.catalog.schema import Paper
 from tools.catalog.yaml_source import YamlError, read_regular
 from tools.files import WriteError, write_atomic
@@ -125,7 +126,7 @@ def entry_text(data: dict[str, Any]) -> str:
 
 
 def import_bibtex(
-    papers_dir: Path, bib: Path, techniques: list[str], today: dt.date | None = None
+    cat: Catalog, bib: Path, techniques: list[str], today: dt.date | None = None
 ) -> tuple[list[Path], list[Path], list[BibProblem]]:
     """Write one file per usable entry; existing files are left alone. Returns (written, skipped, problems).
 
@@ -135,7 +136,7 @@ def import_bibtex(
     written: list[Path] = []
     skipped: list[Path] = []
     for data in papers:
-        path = papers_dir / f"{data['id']}.yaml"
+        path = cat.folder("paper") / f"{data['id']}.yaml"
         if path.exists() or path.is_symlink():
             skipped.append(path)
             continue

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from tools.catalog.errors import CatalogError
 from tools.catalog.ids import doi_slug
 from tools.catalog.load import Catalog
 from tools.catalog.schema import ARXIV_RE, DOI_RE
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(CatalogError):
     """A scaffold that cannot be written; the message says why."""
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from tools.catalog.errors import CatalogError
 from tools.catalog.load import Catalog
 
 
-class SuggestionUnavailable(Exception):
+class SuggestionUnavailable(CatalogError):
     """The search extra (torch, sentence-transformers, faiss) is not installed or failed to load."""
 
 

@@ -24,13 +24,14 @@ from pathlib import Path
 import numpy as np
 
 from tools.catalog.load import Catalog
-from tools.search.config import KINDS, SearchConfig
+from tools.search.config import KINDS
 from tools.search.engine import CANDIDATES, DEFAULT_MODES, KEYWORD_WEIGHT, SearchEngine
 from tools.search.fusion import RRF_K
 from tools.search.keyword import K1, STOPWORDS, B, tokenize
 from tools.search.onnx_export import export_browser_model
 from tools.search.runtime import runtime_files
 from tools.search.texts import keyword_text
+from tools.site.urls import page_url, paper_page, technique_page
 
 FORMAT = 1
 MAX_TOKENS = 256
@@ -52,20 +53,19 @@ def _file_digest(path: Path) -> str:
 def _entry_meta(catalog: Catalog, kind: str, entry_id: str) -> dict[str, str]:
     if kind == "technique":
         t = catalog.techniques[entry_id]
-        return {"summary": t.summary, "path": f"techniques/{entry_id}/", "detail": ""}
+        return {"summary": t.summary, "path": page_url(technique_page(entry_id)), "detail": ""}
     p = catalog.papers[entry_id]
     authors = p.authors[0] + (" et al." if len(p.authors) > 1 else "")
     detail = ", ".join(x for x in (authors, str(p.year), p.venue or "") if x)
-    return {"summary": p.summary, "path": f"papers/{entry_id}/", "detail": detail}
+    return {"summary": p.summary, "path": page_url(paper_page(entry_id)), "detail": detail}
 
 
-def search_asset_files(catalog: Catalog, config: SearchConfig | None = None) -> dict[str, Path]:
+def search_asset_files(engine: SearchEngine) -> dict[str, Path]:
     """File name under `assets/search/` -> a file to copy there (staged under `.cache/search/`).
 
     Render adds these to the files it copies; nothing is written into the site tree here.
     """
-    cfg = config or SearchConfig(root=catalog.root)
-    engine = SearchEngine(catalog, cfg)
+    catalog, cfg = engine.catalog, engine.config
     stage = cfg.cache / "site"
     stage.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
@@ -137,14 +137,11 @@ def search_asset_files(catalog: Catalog, config: SearchConfig | None = None) -> 
     return files
 
 
-def write_search_assets(
-    catalog: Catalog, out_dir: Path, config: SearchConfig | None = None
-) -> dict[str, int]:
+def write_search_assets(engine: SearchEngine, out_dir: Path) -> dict[str, int]:
     """Write the search assets into `out_dir` (e.g. `<build>/assets/search/`), with the page's
     `search.js` and `search.css` when they are not there yet. Returns file name -> bytes."""
-    cfg = config or SearchConfig(root=catalog.root)
-    files = search_asset_files(catalog, cfg)
-    page_dir = cfg.root / "site_src" / "assets" / "search"
+    files = search_asset_files(engine)
+    page_dir = engine.config.root / "site_src" / "assets" / "search"
     for name in PAGE_FILES:
         if not (out_dir / name).exists() and (page_dir / name).is_file():
             files[name] = page_dir / name

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from tools.catalog.load import Catalog
 from tools.search.config import KINDS, SearchConfig
 from tools.search.engine import Hit, Mode
 from tools.search.errors import SearchError
@@ -43,7 +44,7 @@ def read_queries(path: Path) -> list[str]:
 
 
 def run_search(
-    root: Path,
+    catalog: Catalog,
     query: str | None,
     kind: str,
     top: int,
@@ -54,8 +55,7 @@ def run_search(
     echo: Callable[[str], None] = print,
     warn: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> None:
-    """Search and print; SearchError for anything the user must fix."""
-    from tools.catalog.load import load_catalog
+    """Search the checked `catalog` and print; SearchError for anything the user must fix."""
     from tools.search.engine import SearchEngine
 
     if kind not in KINDS:
@@ -64,11 +64,8 @@ def run_search(
         raise SearchError("give either a QUERY or --queries FILE")
     if top < 1:
         raise SearchError("--top must be at least 1")
-    if not (root / "catalog").is_dir():
-        raise SearchError(f"no catalog/ folder under {root}")
     lines = read_queries(queries) if queries is not None else []
-    catalog, _ = load_catalog(root)
-    engine = SearchEngine(catalog, SearchConfig(root=root, model=model))
+    engine = SearchEngine(catalog, SearchConfig(root=catalog.root, model=model))
 
     def flush_notes(prefix: str = "") -> None:
         for note in engine.notes:

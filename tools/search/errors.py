@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from tools.catalog.errors import CatalogError
 
-class SearchError(Exception):
+
+class SearchError(CatalogError):
     """A problem with a query, the index, the cache or the model, worded for the user."""
+
+    exit_code = 2

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tools.catalog.load import Catalog
-from tools.search.config import KINDS, SearchConfig
+from tools.search.config import KINDS
+
+if TYPE_CHECKING:
+    from tools.search.engine import SearchEngine
 
 BLOCK = 1024
 
@@ -36,23 +38,14 @@ def nearest(
 
 
 def related_entries(
-    catalog: Catalog,
-    top: int = 5,
-    *,
-    root: Path | None = None,
-    config: SearchConfig | None = None,
-    k: int | None = None,
+    engine: SearchEngine, top: int = 5
 ) -> dict[tuple[str, str], list[tuple[str, str, float]]]:
-    """For every ("technique" | "paper", id): up to `top` nearest techniques, then up to `top`
-    nearest papers, each (kind, id, cosine) best first; the entry itself is left out.
+    """For every ("technique" | "paper", id) of the engine's catalog: up to `top` nearest
+    techniques, then up to `top` nearest papers, each (kind, id, cosine) best first; the entry
+    itself is left out.
 
-    Embeddings come from the cache (only changed entries are embedded). `k` is an alias of `top`.
+    Embeddings come from the engine's cache (only changed entries are embedded).
     """
-    from tools.search.engine import SearchEngine
-
-    count = k if k is not None else top
-    cfg = config or SearchConfig(root=root or catalog.root)
-    engine = SearchEngine(catalog, cfg)
     vectors = {kind: engine.vectors(kind) for kind in KINDS}
     out: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
     for kind in KINDS:
@@ -64,7 +57,7 @@ def related_entries(
             other_ids, other_matrix = vectors[other]
             if not other_ids:
                 continue
-            rows, sims = nearest(matrix, other_matrix, count, exclude_diagonal=(other == kind))
+            rows, sims = nearest(matrix, other_matrix, top, exclude_diagonal=(other == kind))
             for i in range(len(ids)):
                 lists[i] += [
                     (other, other_ids[int(r)], round(float(s), 4))

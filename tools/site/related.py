@@ -3,26 +3,24 @@ of each page, and the files of the in-browser search (`assets/search/`).
 
 The site renders without the search extra: `load_search` returns None when search (or its
 dependencies) is missing, and nothing here imports torch unless search is present and asked to run.
+One `SearchEngine` serves the whole run: related entries and the browser files share its vectors.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tools import search
 from tools.catalog.load import Catalog
 
-SEARCH_MODULE = "tools.search.related"
-SEARCH_FUNCTION = "related_entries"
-ASSETS_MODULE = "tools.search.browser_export"
-ASSETS_FUNCTION = "search_asset_files"
+if TYPE_CHECKING:
+    from tools.search.engine import SearchEngine
+
 ASSETS_DIR = "assets/search"
 """Where the search assets go in the tree (the search page loads them from there)."""
-SEARCH_DEPENDENCIES = ("numpy", "faiss", "sentence_transformers")
 TOP = 5
 
 
@@ -46,17 +44,6 @@ class SearchExtras:
     related: Related | None
     assets: Mapping[str, Path]
     """File name under `assets/search/` -> the file to copy there."""
-
-
-def search_available() -> bool:
-    """Whether the search module and its dependencies are installed (checked without importing)."""
-    for name in (*SEARCH_DEPENDENCIES, SEARCH_MODULE):
-        try:
-            if importlib.util.find_spec(name) is None:
-                return False
-        except (ImportError, ValueError):
-            return False
-    return True
 
 
 def coerce(raw: Mapping[Any, Any], cat: Catalog) -> dict[tuple[str, str], list[Neighbour]]:
@@ -85,43 +72,37 @@ def _fields(item: Any) -> tuple[str, str, float]:
     return str(item.kind), str(item.id), float(getattr(item, "score", 0.0))
 
 
-def load_related(cat: Catalog, root: Path, top: int = TOP) -> Related | None:
-    """Nearest entries from `tools.search`, or None when search is not installed."""
-    if not search_available():
-        return None
-    function = getattr(importlib.import_module(SEARCH_MODULE), SEARCH_FUNCTION, None)
-    if function is None:
-        return None
-    return coerce(function(cat, root=root, top=top), cat)
+def search_extras(engine: SearchEngine, top: int = TOP) -> SearchExtras:
+    """Related entries and the browser search's files, both from the one `engine`.
 
-
-def load_search(cat: Catalog, root: Path, top: int = TOP) -> SearchExtras | None:
-    """Related entries and the browser search's files, or None when search is not installed.
-
-    The first call embeds what the cache lacks (torch loads then); later calls hit the cache.
+    Embeds what the engine's cache lacks (torch loads then); later runs hit the cache.
     """
-    if not search_available():
+    from tools.search.browser_export import search_asset_files
+    from tools.search.related import related_entries
+
+    related = coerce(related_entries(engine, top), engine.catalog)
+    return SearchExtras(related, search_asset_files(engine))
+
+
+def load_search(cat: Catalog, top: int = TOP) -> SearchExtras | None:
+    """`search_extras` from the run's one engine, or None when search is not installed."""
+    if not search.available():
         return None
-    related = load_related(cat, root, top)
-    assets: Mapping[str, Path] = {}
-    if importlib.util.find_spec(ASSETS_MODULE) is not None:
-        module = importlib.import_module(ASSETS_MODULE)
-        function = getattr(module, ASSETS_FUNCTION, None)
-        if function is not None:
-            config = importlib.import_module("tools.search.config").SearchConfig(root=root)
-            assets = dict(function(cat, config))
-    return SearchExtras(related, assets)
+    from tools.search.config import SearchConfig
+    from tools.search.engine import SearchEngine
+
+    return search_extras(SearchEngine(cat, SearchConfig(root=cat.root)), top)
 
 
 _ONCE: dict[Path, SearchExtras | None] = {}
 
 
-def load_search_once(cat: Catalog, root: Path) -> SearchExtras | None:
-    """`load_search`, computed once per process and root (for `mkdocs serve`: a one-file rebuild
-    must not wait for the encoder; nearest entries and search files refresh on restart)."""
-    key = root.resolve()
+def load_search_once(cat: Catalog) -> SearchExtras | None:
+    """`load_search`, computed once per process and catalog root (for `mkdocs serve`: a one-file
+    rebuild must not wait for the encoder; nearest entries and search files refresh on restart)."""
+    key = cat.root.resolve()
     if key not in _ONCE:
-        _ONCE[key] = load_search(cat, root)
+        _ONCE[key] = load_search(cat)
     extras = _ONCE[key]
     if extras is None or extras.related is None:
         return extras

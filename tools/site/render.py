@@ -1,7 +1,7 @@
 """Render the site's Markdown tree from the `Catalog`: `python -m tools render`.
 
 The tree (hand-written pages from `site_src/`, pages generated with the jinja2 templates in
-`tools/templates/site/`, the JSON and BibTeX exports, the Atom feed and the demos' figures) is
+`tools/site/templates/`, the JSON and BibTeX exports, the Atom feed and the demos' figures) is
 written into a git-ignored folder (default `build/docs`) that the site engine builds. Only files
 whose content changed are rewritten, and files that are no longer produced are removed, so a
 rebuild under `mkdocs serve` touches what changed and nothing else.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from tools.export import paper_bibtex, technique_dict, to_bibtex, to_json
+from tools.catalog.errors import CatalogError
 from tools.catalog.load import Catalog
-from tools.catalog.problems import Problem, errors
+from tools.export import paper_bibtex, technique_dict, to_bibtex, to_json
 from tools.site.config import SiteConfig, read_site_config
 from tools.site.feed import FEED_ENTRIES, PAGE_ENTRIES, additions, by_date
 from tools.site.markdown import markdown_html, markdown_inline_html, safe_url
@@ -60,13 +60,13 @@ FIGURE_DIR = "assets/demo-figures"
 """Where the demos' figures are copied in the tree."""
 
 
-class RenderError(Exception):
-    """A problem the user can fix (an output folder that is not render's, a missing site_src)."""
+class RenderError(CatalogError):
+    """A problem the user can fix (an output folder that is not render's, a clashing file name)."""
 
 
 @dataclass(frozen=True)
 class RenderResult:
-    """What a render did (`seconds`: validation, search and writing together)."""
+    """What a render did (`seconds`: generating and writing the tree)."""
 
     out: Path
     pages: int
@@ -257,64 +257,39 @@ def _write_if_changed(path: Path, data: bytes) -> int:
     return 1
 
 
-def render_site(
+def render(
     cat: Catalog,
-    out: Path,
+    out: Path | None = None,
     *,
-    site_src: Path,
-    config: SiteConfig,
     search: SearchExtras | None = None,
+    site_root: Path | None = None,
 ) -> RenderResult:
-    """Write the whole tree for a valid catalog into `out` (with search's extras when given)."""
+    """Write the whole tree for a checked catalog into `out` (default `<root>/build/docs`), with
+    search's extras when given.
+
+    `site_root` holds `site_src/` and `mkdocs.yml` (default: the catalog's root; tests render
+    fixture catalogs with the real site). Raises `RenderError` for an output folder that is not
+    render's or a generated name that `site_src/` also holds.
+    """
     start = time.perf_counter()
+    site = site_root or cat.root
+    target = out if out is not None else cat.root / DEFAULT_OUT
+    config = read_site_config(site / "mkdocs.yml")
     generated = generate(cat, config, search.related if search else None)
-    copied = static_files(cat, site_src)
+    copied = static_files(cat, site / "site_src")
     if search is not None:
         for name, path in search.assets.items():
-            target = f"{ASSETS_DIR}/{name}"
-            if target in copied:
-                raise RenderError(f"site_src/{target} has the name of a generated search file")
-            copied[target] = path
-    written, removed = sync_tree(out, generated, copied)
+            asset = f"{ASSETS_DIR}/{name}"
+            if asset in copied:
+                raise RenderError(f"site_src/{asset} has the name of a generated search file")
+            copied[asset] = path
+    written, removed = sync_tree(target, generated, copied)
     pages = sum(1 for p in (*generated, *copied) if p.endswith(".md"))
     return RenderResult(
-        out=out,
+        out=target,
         pages=pages,
         files=len(generated) + len(copied),
         written=written,
         removed=removed,
         seconds=time.perf_counter() - start,
     )
-
-
-SearchLoader = Callable[[Catalog], "SearchExtras | None"]
-
-
-def render(
-    root: Path,
-    out: Path | None = None,
-    search_loader: SearchLoader | None = None,
-    *,
-    site_root: Path | None = None,
-) -> tuple[RenderResult | None, list[Problem]]:
-    """Validate the catalog under `root` and render it; on errors return them and write nothing.
-
-    `site_root` holds `site_src/` and `mkdocs.yml` (default: `root`; tests render fixture catalogs
-    with the real site). Returns (result, problems): result is None when the catalog has errors;
-    problems holds every problem found (warnings included).
-    """
-    from tools.catalog.load import validate
-
-    start = time.perf_counter()
-    cat, problems = validate(root)
-    if errors(problems):
-        return None, problems
-    target = out if out is not None else root / DEFAULT_OUT
-    result = render_site(
-        cat,
-        target,
-        site_src=(site_root or root) / "site_src",
-        config=read_site_config((site_root or root) / "mkdocs.yml"),
-        search=search_loader(cat) if search_loader is not None else None,
-    )
-    return replace(result, seconds=time.perf_counter() - start), problems

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from tools.catalog.load import load_catalog
 from tools.cli import app
-from tools.importers.arxiv import Fetcher, ImportFailure, parse_arxiv_ref
+from tools.importers.arxiv import TODO_SUMMARY, Fetcher, ImportFailure, parse_arxiv_ref
 
 DATA = Path(__file__).parents[1] / "data" / "arxiv"
 runner = CliRunner()
@@ -161,6 +161,11 @@ def test_add_paper_cli_creates_then_is_idempotent(catalog_root: Path, env: str) 
     assert "TODO" in text and "fictional method" not in text  # the abstract is not pasted
     _cat, problems = load_catalog(catalog_root)
     assert [(p.field, "TODO" in p.message) for p in problems] == [("summary", True)]
+    refused = runner.invoke(app, args)  # add-paper works on a checked catalog only
+    assert refused.exit_code == 1 and path.read_text() == text
+    assert "catalog/papers/2101.00009.yaml:" in refused.output and "TODO" in refused.output
+    text = text.replace(TODO_SUMMARY, "Writes chest X-ray reports.")
+    path.write_text(text)
     second = runner.invoke(app, args)
     assert second.exit_code == 0 and "up to date" in second.output
     assert path.read_text() == text
@@ -275,29 +280,43 @@ def test_from_bibtex(catalog_root: Path, tmp_path: Path) -> None:
     text = (catalog_root / "catalog/papers/10-1000-test-42.yaml").read_text()
     assert "title: Synthetic CT from MRI" in text and "authors: [Jane Doe, Richard Roe]" in text
     assert "venue: Journal of Tests" in text
+    assert load_catalog(catalog_root)[1][0].field == "summary"  # valid YAML: only the TODO is left
+    path = catalog_root / "catalog/papers/10-1000-test-42.yaml"
+    path.write_text(text.replace(TODO_SUMMARY, "Synthesises CT from MRI."))
     again = runner.invoke(app, args)
-    assert "exists; left unchanged" in again.output
+    assert again.exit_code == 1 and "exists; left unchanged" in again.output
+    assert "nodoi" in again.output
 
 
 def _add(root: Path, *args: str) -> Any:
     return runner.invoke(app, ["add-paper", *args, "--root", str(root)])
 
 
-def test_an_update_that_would_break_the_schema_is_refused(catalog_root: Path, env: str) -> None:
-    for hostile in TITLES:
-        good = catalog_root / f"catalog/papers/{hostile}.yaml"
-        first = _add(catalog_root, "2101.00009", "-t", "x-ray-to-text")
-        assert first.exit_code == 0, first.output
-        (catalog_root / "catalog/papers/2101.00009.yaml").rename(good)
-        good.write_text(good.read_text().replace("2101.00009", hostile))
-        before = good.read_text()
-        res = _add(catalog_root, hostile, "--update")
-        assert res.exit_code == 1 and "Traceback" not in res.output
-        assert f"arXiv's metadata would make {good} invalid (title: " in " ".join(
-            res.output.split()
-        )
-        assert "nothing was written" in res.output and "updated" not in res.output
-        assert good.read_text() == before
+def _added(root: Path) -> Path:
+    """2101.00009 added, with its summary written (add-paper needs a valid catalog to run)."""
+    res = _add(root, "2101.00009", "-t", "x-ray-to-text")
+    assert res.exit_code == 0, res.output
+    path = root / "catalog/papers/2101.00009.yaml"
+    path.write_text(path.read_text().replace(TODO, "Writes chest X-ray reports."))
+    return path
+
+
+TODO = "TODO write one to three sentences in your own words (never paste the abstract)."
+
+
+@pytest.mark.parametrize("hostile", sorted(TITLES))
+def test_an_update_that_would_break_the_schema_is_refused(
+    catalog_root: Path, env: str, hostile: str
+) -> None:
+    good = catalog_root / f"catalog/papers/{hostile}.yaml"
+    _added(catalog_root).rename(good)
+    good.write_text(good.read_text().replace("2101.00009", hostile))
+    before = good.read_text()
+    res = _add(catalog_root, hostile, "--update")
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert f"arXiv's metadata would make {good} invalid (title: " in " ".join(res.output.split())
+    assert "nothing was written" in res.output and "updated" not in res.output
+    assert good.read_text() == before
 
 
 def test_a_new_entry_that_would_break_the_schema_is_refused(catalog_root: Path, env: str) -> None:
@@ -321,8 +340,7 @@ def test_file_modes(catalog_root: Path, env: str, kept: int) -> None:
 
     old = os.umask(0o022)
     try:
-        assert _add(catalog_root, "2101.00009", "-t", "x-ray-to-text").exit_code == 0
-        path = catalog_root / "catalog/papers/2101.00009.yaml"
+        path = _added(catalog_root)  # writing the summary in place keeps the mode add-paper gave
         assert stat.S_IMODE(path.stat().st_mode) == 0o644  # 0666 less the umask, as `open` gives
         path.chmod(kept)
         path.write_text(path.read_text().replace("title: Generating", "title: Old"))
@@ -333,8 +351,7 @@ def test_file_modes(catalog_root: Path, env: str, kept: int) -> None:
 
 
 def test_update_of_a_read_only_file_is_refused(catalog_root: Path, env: str) -> None:
-    assert _add(catalog_root, "2101.00009", "-t", "x-ray-to-text").exit_code == 0
-    path = catalog_root / "catalog/papers/2101.00009.yaml"
+    path = _added(catalog_root)
     path.write_text(path.read_text().replace("title: Generating", "title: Old"))
     path.chmod(0o444)
     before = path.read_text()
@@ -355,10 +372,19 @@ def test_update_of_a_read_only_file_is_refused(catalog_root: Path, env: str) -> 
 def test_update_of_an_unreadable_file_is_refused(
     catalog_root: Path, env: str, content: bytes, message: str
 ) -> None:
+    from tools.catalog.load import open_catalog
+    from tools.importers.arxiv import add_paper
+
     path = catalog_root / "catalog/papers/2101.00009.yaml"
     path.write_bytes(content)
-    res = _add(catalog_root, "2101.00009", "--update")
-    assert res.exit_code == 1 and message in res.output and "fix the file first" in res.output
+    res = _add(catalog_root, "2101.00009", "--update")  # the catalog check names it first
+    assert res.exit_code == 1 and message in res.output and "Traceback" not in res.output
+    assert path.read_bytes() == content
+    path.unlink()
+    cat = open_catalog(catalog_root)
+    path.write_bytes(content)  # changed after the catalog was checked
+    with pytest.raises(ImportFailure, match=f"{message}.*fix the file first"):
+        add_paper(cat, fetcher(env).fetch("2101.00009"), ["x-ray-to-text"], update=True)
     assert path.read_bytes() == content
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from tools.catalog.load import load_catalog
 from tools.search.config import SearchConfig
+from tools.search.engine import SearchEngine
 from tools.search.keyword import tokenize
 from tools.search.texts import keyword_text
 
@@ -25,7 +26,7 @@ def test_write_search_assets(search_root: Path, tmp_path: Path) -> None:
     out = tmp_path / "assets" / "search"
     (out / "model-stale.onnx").parent.mkdir(parents=True)
     (out / "model-stale.onnx").write_bytes(b"old")
-    sizes = write_search_assets(cat, out, config)
+    sizes = write_search_assets(SearchEngine(cat, config), out)
     assert not (out / "model-stale.onnx").exists()
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     for name in (

@@ -11,6 +11,7 @@ from tools.catalog.load import load_catalog
 from tools.catalog.problems import Severity
 from tools.search.config import SearchConfig
 from tools.search.duplicates import near_duplicate_pairs, near_duplicate_problems
+from tools.search.engine import SearchEngine
 from tools.search.related import nearest, related_entries
 
 
@@ -26,7 +27,7 @@ def test_nearest_excludes_self_and_sorts() -> None:
 
 def test_related_entries_for_every_technique_and_paper(search_root: Path) -> None:
     cat, _ = load_catalog(search_root)
-    related = related_entries(cat, top=2, root=search_root)
+    related = related_entries(SearchEngine(cat, SearchConfig(root=search_root)), top=2)
     assert set(related) == {("technique", t) for t in cat.techniques} | {
         ("paper", p) for p in cat.papers
     }

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tools.catalog.load import validate
+from tools.catalog.load import open_catalog, validate
 from tools.catalog.schema import ENTRY_MODELS
 from tools.cli import app
 from tools.export import technique_dict, to_bibtex, to_json
 from tools.site.related import Neighbour, SearchExtras
-from tools.site.render import MARKER, RenderError, render, sync_tree
+from tools.site.render import MARKER, RenderError, RenderResult, render, sync_tree
 
 REPO = Path(__file__).resolve().parents[3]
 BASIC = REPO / "tests" / "browser" / "catalogs" / "basic"
@@ -29,10 +29,8 @@ def root(tmp_path: Path) -> Path:
     return Path(shutil.copytree(BASIC, tmp_path / "repo"))
 
 
-def _render(root: Path, out: Path, **kw):  # type: ignore[no-untyped-def]
-    result, problems = render(root, out, site_root=REPO, **kw)
-    assert result is not None, problems
-    return result
+def _render(root: Path, out: Path, search: SearchExtras | None = None) -> RenderResult:
+    return render(open_catalog(root), out, search=search, site_root=REPO)
 
 
 def test_tree_has_every_page_and_export(root: Path, tmp_path: Path) -> None:
@@ -102,7 +100,7 @@ def test_nearest_section_when_search_data_is_given(root: Path, tmp_path: Path) -
             Neighbour("paper", "2402.00004", 0.7),
         ]
     }
-    _render(root, out, search_loader=lambda cat: SearchExtras(related, {}))
+    _render(root, out, search=SearchExtras(related, {}))
     page = (out / "techniques" / "x-ray-to-text.md").read_text()
     assert "## Nearest in meaning" in page
     assert 'href="../audio-to-text/"' in page and 'href="../../papers/2402.00004/"' in page
@@ -141,11 +139,12 @@ def test_invalid_catalog_renders_nothing_and_reports(root: Path, tmp_path: Path)
     bad = root / "catalog" / "papers" / "2101.00001.yaml"
     bad.write_text(bad.read_text().replace("techniques: [x-ray-to-text]", "techniques: [nope]"))
     out = tmp_path / "docs"
-    result, problems = render(root, out, site_root=REPO)
-    assert result is None
-    assert any(
-        p.path == "catalog/papers/2101.00001.yaml" and p.field == "techniques[0]" for p in problems
+    result = CliRunner().invoke(
+        app, ["render", "--root", str(root), "--out", str(out), "--no-search"]
     )
+    assert result.exit_code == 1
+    assert "catalog/papers/2101.00001.yaml:" in result.output and "techniques[0]" in result.output
+    assert "error: the catalog has 3 error(s); fix them first" in result.output
     assert not out.exists()
 
 
@@ -235,7 +234,7 @@ def test_search_files_are_copied_and_removed_with_search(root: Path, tmp_path: P
     staged = tmp_path / "vectors.f32"
     staged.write_bytes(b"\x00" * 16)
     out = tmp_path / "docs"
-    _render(root, out, search_loader=lambda cat: SearchExtras(None, {"v.f32": staged}))
+    _render(root, out, search=SearchExtras(None, {"v.f32": staged}))
     assert (out / "assets" / "search" / "v.f32").read_bytes() == staged.read_bytes()
     _render(root, out)
     assert not (out / "assets" / "search" / "v.f32").exists()
@@ -246,7 +245,7 @@ def test_cli_reports_a_search_failure_in_one_line(
 ) -> None:
     from tools.search.errors import SearchError
 
-    def broken(cat, base):  # type: ignore[no-untyped-def]
+    def broken(cat):  # type: ignore[no-untyped-def]
         raise SearchError("the index is corrupt")
 
     monkeypatch.setattr("tools.site.related.load_search", broken)
@@ -257,17 +256,10 @@ def test_cli_reports_a_search_failure_in_one_line(
 
 
 def test_the_real_catalog_renders_or_reports_why(tmp_path: Path) -> None:
-    from tools.catalog.problems import errors
-
     out = tmp_path / "docs"
-    result, problems = render(REPO, out)
-    _, expected = validate(REPO)
-    assert problems == expected
-    if errors(expected):  # the catalog is being edited: render must refuse, writing nothing
-        assert result is None and not out.exists()
-        return
-    assert result is not None
-    cat, _ = validate(REPO)
+    cat = open_catalog(REPO)  # an invalid catalog fails here, listing every problem
+    result = render(cat, out)
+    assert result.out == out and (out / MARKER).is_file()
     for tid in cat.techniques:
         assert (out / "techniques" / f"{tid}.md").is_file()
     home = (out / "index.md").read_text()

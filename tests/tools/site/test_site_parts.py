@@ -16,7 +16,7 @@ from tools.catalog.load import validate
 from tools.site import mkdocs_hook
 from tools.site.config import SiteConfig, read_site_config
 from tools.site.markdown import markdown_html, safe_url
-from tools.site.related import coerce, search_available
+from tools.site.related import coerce
 from tools.site.render import MARKER
 from tools.site.schema_doc import describe_type, example_for, field_reference
 from tools.site.urls import page_url, relative
@@ -204,20 +204,10 @@ def test_coerce_drops_unknown_and_self_neighbours() -> None:
     ]
 
 
-def test_search_unavailable_when_a_dependency_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "faiss" else real(name, *a)
-    )
-    assert search_available() is False
-
-
 def test_hook_renders_only_under_serve(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tools.site.related.search_available", lambda: False)
+    monkeypatch.setattr("tools.search.available", lambda: False)
     root = Path(shutil.copytree(BASIC, tmp_path / "repo"))
     (root / "mkdocs.yml").write_text("site_name: T\n")
     docs = tmp_path / "docs"

@@ -1,0 +1,74 @@
+"""`search`: techniques or papers by meaning, words, or both (the JSON contract of DESIGN.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tools.cli.app import RootOpt, app, echo, open_checked, reported
+
+
+class SearchKind(StrEnum):
+    """What `search` looks for."""
+
+    technique = "technique"
+    paper = "paper"
+
+
+class SearchMode(StrEnum):
+    """How `search` ranks: meaning and words fused (default), meaning only, or words only."""
+
+    hybrid = "hybrid"
+    dense = "dense"
+    keyword = "keyword"
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str | None, typer.Argument(help="What you are looking for, in plain words.")
+    ] = None,
+    kind: Annotated[
+        SearchKind, typer.Option("--kind", "-k", help="Search techniques or papers.")
+    ] = SearchKind.technique,
+    top: Annotated[int, typer.Option("--top", "-n", help="How many results to print.")] = 10,
+    as_json: Annotated[
+        bool, typer.Option("--json", help='Print a JSON list of {"id", "score", "title"}.')
+    ] = False,
+    queries: Annotated[
+        Path | None,
+        typer.Option("--queries", help="File with one query a line; prints one JSON list a line."),
+    ] = None,
+    mode: Annotated[
+        SearchMode | None,
+        typer.Option(
+            "--mode",
+            help="hybrid, dense or keyword (default: hybrid for techniques, dense for papers).",
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="Local sentence-transformers folder (default: MiniLM)."),
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """Search techniques or papers by meaning; the index is built (and cached) when needed."""
+    from tools.search.command import run_search
+    from tools.search.engine import Mode
+
+    with reported():
+        run_search(
+            open_checked(root),
+            query,
+            kind.value,
+            top,
+            as_json,
+            queries,
+            Mode(mode.value) if mode else None,
+            model,
+            echo=echo,
+            warn=lambda m: echo(m, err=True),
+        )
