@@ -121,6 +121,7 @@ HOSTILE = {
     "/to-internal-name": lambda h: _send(h, 302, Location="http://intranet.test:9/admin"),
     "/to-file": lambda h: _send(h, 302, Location="file:///etc/passwd"),
     "/concurrency": _count_concurrency,
+    "/to-escape": lambda h: _send(h, 301, Location="/ok?\x1b[2J\x1b]0;pwned\x07"),
 }
 """Answers a hostile or careless server gives, by path."""
 
@@ -497,3 +498,15 @@ def test_cli_prints_the_cache_note(catalog_root: Path, base: str) -> None:
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert "note: link cache" in res.output and "is not UTF-8 text; rebuilt" in res.output
     assert json.loads((root / ".cache" / "links.json").read_text())["version"] == 1
+
+
+def test_a_redirect_target_reaches_the_terminal_escaped(catalog_root: Path, base: str) -> None:
+    root = catalog_with_links(catalog_root, base)
+    ds = root / "catalog/datasets/toy-cxr.yaml"
+    ds.write_text(ds.read_text().replace(f"url: {base}/ok", f"url: {base}/to-escape"))
+    res = runner.invoke(
+        app, ["check-links", "--no-cache", "--allow-private", "--timeout", "2", "--root", str(root)]
+    )
+    assert "Traceback" not in res.output
+    assert "\x1b" not in res.output and "\x07" not in res.output
+    assert "/ok?\\x1b[2J\\x1b]0;pwned\\x07 (1 hop(s))" in res.output
