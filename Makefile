@@ -49,8 +49,10 @@ test: venv browser-deps ## Lint, validate and run the whole test suite (what CI 
 	$(PY) -m tools validate
 	$(PY) -m pytest -q
 
-test-fast: venv ## The test suite without slow and browser tests
-	$(PY) -m pytest -q -m "not slow and not browser"
+FAST_TESTS := tests/tools --ignore=tests/tools/search
+
+test-fast: venv ## Catalog, site and importer tests without torch (fails if torch is imported; prints its time)
+	@TIMEFORMAT='test-fast: %R s wall'; time $(PY) -m pytest -q -p tests.support.torch_guard -m "not slow and not browser" $(FAST_TESTS)
 
 site: venv ## Build the static site into site/ (ENGINE=mkdocs or zensical)
 	$(PY) -m tools render --out build/docs

@@ -20,6 +20,7 @@ from tools.catalog.yaml_source import dotted
 
 if TYPE_CHECKING:  # load builds on the checks (open_catalog runs them)
     from tools.catalog.load import Catalog, Source
+    from tools.catalog.schema import Paper
 
 SUMMARY_MAX_CHARS = 400
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
@@ -201,94 +202,107 @@ def check_techniques(cat: Catalog) -> list[Problem]:
 def check_papers(cat: Catalog) -> list[Problem]:
     """References, ids, duplicates and the consistency rules of paper entries."""
     out = []
-    by_arxiv: dict[str, str] = {}
-    by_doi: dict[str, str] = {}
-    by_title: dict[str, str] = {}
+    seen: dict[str, dict[str, str]] = {"arxiv": {}, "doi": {}, "title": {}}
     for pid, paper in cat.papers.items():
         src = cat.source("paper", pid)
         out += _ref_list(
             cat, "paper", pid, "techniques", paper.techniques, cat.techniques, "technique"
         )
         out += _ref_list(cat, "paper", pid, "datasets", paper.datasets, cat.datasets, "dataset")
-        if paper.arxiv and pid != paper.arxiv:
-            out.append(
-                _problem(src, "id", f"a paper with an arXiv id takes it as its id: `{paper.arxiv}`")
-            )
-        elif not paper.arxiv and paper.doi and pid != doi_slug(paper.doi):
-            out.append(
-                _problem(
-                    src,
-                    "id",
-                    f"a paper without an arXiv id takes its DOI slug as id: `{doi_slug(paper.doi)}`",
-                )
-            )
-        elif not paper.arxiv and not paper.doi:
-            out.append(_problem(src, "arxiv", "a paper needs an `arxiv` id or a `doi`"))
-        for key, index, value in (
-            ("arxiv", by_arxiv, paper.arxiv),
-            ("doi", by_doi, paper.doi.lower() if paper.doi else None),
-        ):
-            if value:
-                if value in index:
-                    out.append(
-                        _problem(
-                            src, key, f"same {key} as `{cat.source('paper', index[value]).path}`"
-                        )
-                    )
-                else:
-                    index[value] = pid
-        norm = normalise_title(paper.title)
-        if norm in by_title:
-            out.append(
-                _problem(
-                    src, "title", f"same title as `{cat.source('paper', by_title[norm]).path}`"
-                )
-            )
-        else:
-            by_title[norm] = pid
-        if paper.arxiv:
-            first = arxiv_year(paper.arxiv)
-            if first is not None and paper.year < first:
-                out.append(
-                    _problem(
-                        src, "year", f"year {paper.year} is before the arXiv id's year {first}"
-                    )
-                )
-            if first is not None and paper.year > first + 3:
-                out.append(
-                    _problem(
-                        src,
-                        "year",
-                        f"year {paper.year} is long after the arXiv id's year {first}: check it",
-                        warn=True,
-                    )
-                )
-        if paper.authors and re.search(
-            r"\bet al\.?$|^others$|\.\.\.$", paper.authors[-1].strip(), re.I
-        ):
-            out.append(
-                _problem(
-                    src,
-                    f"authors[{len(paper.authors) - 1}]",
-                    "author list looks truncated: list every author",
-                    "authors",
-                    len(paper.authors) - 1,
-                )
-            )
-        for i, url in enumerate(paper.code):
-            host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0].lower()
-            path_parts = [p for p in re.sub(r"^https?://[^/]+", "", url).split("/") if p]
-            if host not in CODE_HOSTS or len(path_parts) < 2:
-                out.append(
-                    _problem(
-                        src,
-                        f"code[{i}]",
-                        "a code link must point to a repository (e.g. https://github.com/owner/repo)",
-                        "code",
-                        i,
-                    )
-                )
+        out += _paper_id(src, pid, paper)
+        out += _paper_duplicates(cat, src, pid, paper, seen)
+        out += _paper_year(src, paper)
+        out += _paper_authors_and_code(src, paper)
         out += check_summary(src, paper.summary, max_sentences=3)
+    return out
+
+
+def _paper_id(src: Source, pid: str, paper: Paper) -> list[Problem]:
+    """A paper's id is its arXiv id, else its DOI slug; it needs one of the two."""
+    if paper.arxiv and pid != paper.arxiv:
+        return [
+            _problem(src, "id", f"a paper with an arXiv id takes it as its id: `{paper.arxiv}`")
+        ]
+    if not paper.arxiv and paper.doi and pid != doi_slug(paper.doi):
+        return [
+            _problem(
+                src,
+                "id",
+                f"a paper without an arXiv id takes its DOI slug as id: `{doi_slug(paper.doi)}`",
+            )
+        ]
+    if not paper.arxiv and not paper.doi:
+        return [_problem(src, "arxiv", "a paper needs an `arxiv` id or a `doi`")]
+    return []
+
+
+def _paper_duplicates(
+    cat: Catalog, src: Source, pid: str, paper: Paper, seen: dict[str, dict[str, str]]
+) -> list[Problem]:
+    """The same arXiv id, DOI or (normalised) title as an earlier paper; `seen` records this one."""
+    out = []
+    for key, value in (
+        ("arxiv", paper.arxiv),
+        ("doi", paper.doi.lower() if paper.doi else None),
+        ("title", normalise_title(paper.title)),
+    ):
+        if not value:
+            continue
+        if value in seen[key]:
+            first = cat.source("paper", seen[key][value]).path
+            out.append(_problem(src, key, f"same {key} as `{first}`"))
+        else:
+            seen[key][value] = pid
+    return out
+
+
+def _paper_year(src: Source, paper: Paper) -> list[Problem]:
+    """The year agrees with the arXiv id's: never before it, and a warning when long after."""
+    first = arxiv_year(paper.arxiv) if paper.arxiv else None
+    if first is None:
+        return []
+    if paper.year < first:
+        return [_problem(src, "year", f"year {paper.year} is before the arXiv id's year {first}")]
+    if paper.year > first + 3:
+        return [
+            _problem(
+                src,
+                "year",
+                f"year {paper.year} is long after the arXiv id's year {first}: check it",
+                warn=True,
+            )
+        ]
+    return []
+
+
+def _paper_authors_and_code(src: Source, paper: Paper) -> list[Problem]:
+    """Every author is listed (no `et al.`), and code links point to repositories."""
+    out = []
+    if paper.authors and re.search(
+        r"\bet al\.?$|^others$|\.\.\.$", paper.authors[-1].strip(), re.I
+    ):
+        out.append(
+            _problem(
+                src,
+                f"authors[{len(paper.authors) - 1}]",
+                "author list looks truncated: list every author",
+                "authors",
+                len(paper.authors) - 1,
+            )
+        )
+    for i, url in enumerate(paper.code):
+        host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0].lower()
+        path_parts = [p for p in re.sub(r"^https?://[^/]+", "", url).split("/") if p]
+        if host not in CODE_HOSTS or len(path_parts) < 2:
+            out.append(
+                _problem(
+                    src,
+                    f"code[{i}]",
+                    "a code link must point to a repository (e.g. https://github.com/owner/repo)",
+                    "code",
+                    i,
+                )
+            )
     return out
 
 

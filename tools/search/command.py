@@ -1,4 +1,4 @@
-"""The `search` command's work, kept out of tools/cli.py (which stays a thin typer layer)."""
+"""The `search` command's work, kept out of tools/cli/ (which stays a thin typer layer)."""
 
 from __future__ import annotations
 

@@ -121,48 +121,67 @@ def _href(ctx: Context, target: str) -> str:
     return relative(here, page_url(target) if target.endswith(".md") else target)
 
 
+class _Tree:
+    """The generated files so far; `page` renders a template with the context every page shares."""
+
+    def __init__(self, cat: Catalog, cfg: SiteConfig, related: Related | None) -> None:
+        self.env = environment()
+        self.common: dict[str, Any] = {
+            "cat": cat,
+            "cfg": cfg,
+            "related": related,
+            "technique_page": technique_page,
+            "paper_page": paper_page,
+            "dataset_page": dataset_page,
+            "modality_page": modality_page,
+            "group_page": group_page,
+            "paper_row": paper_row,
+            "figure_dir": FIGURE_DIR,
+        }
+        self.files: dict[str, str] = {}
+
+    def page(self, path: str, template: str, **ctx: Any) -> None:
+        self.files[path] = self.env.get_template(template).render(**self.common, page=path, **ctx)
+
+
 def generate(cat: Catalog, cfg: SiteConfig, related: Related | None = None) -> dict[str, str]:
     """Every generated file of the tree: site-relative path -> text."""
-    env = environment()
-    common: dict[str, Any] = {
-        "cat": cat,
-        "cfg": cfg,
-        "related": related,
-        "technique_page": technique_page,
-        "paper_page": paper_page,
-        "dataset_page": dataset_page,
-        "modality_page": modality_page,
-        "group_page": group_page,
-        "paper_row": paper_row,
-        "figure_dir": FIGURE_DIR,
-    }
-    files: dict[str, str] = {}
+    tree = _Tree(cat, cfg, related)
+    _index_pages(tree, cat)
+    _technique_pages(tree, cat)
+    _entry_pages(tree, cat)
+    tree.files["api/catalog.json"] = to_json(cat)
+    tree.files["bibtex/all.bib"] = to_bibtex(cat.papers.values())
+    return tree.files
 
-    def page(path: str, template: str, **ctx: Any) -> None:
-        files[path] = env.get_template(template).render(**common, page=path, **ctx)
 
+def _index_pages(tree: _Tree, cat: Catalog) -> None:
+    """The home page, the index of each kind, What's new, Contributing and the feed."""
     papers_sorted = sorted(cat.papers.values(), key=lambda p: (-p.year, p.title.lower(), p.id))
     news = additions(cat)
-    page(
+    tree.page(
         "index.md",
         "home.md.j2",
         matrix=build_matrix(cat),
         levels=level_labels(),
         news=news[:8],
     )
-    page("techniques/index.md", "techniques_index.md.j2")
-    page("papers/index.md", "papers_index.md.j2", papers=papers_sorted)
-    page("datasets/index.md", "datasets_index.md.j2")
-    page("modalities/index.md", "modalities_index.md.j2", modalities=modality_order(cat))
-    page("groups/index.md", "groups_index.md.j2")
-    page("whats-new.md", "whats_new.md.j2", days=by_date(news[:PAGE_ENTRIES]))
-    page("contributing.md", "contributing.md.j2", kinds=field_reference(cat))
-    files["feed.xml"] = env.get_template("feed.xml.j2").render(
-        **common, page="feed.xml", entries=news[:FEED_ENTRIES]
+    tree.page("techniques/index.md", "techniques_index.md.j2")
+    tree.page("papers/index.md", "papers_index.md.j2", papers=papers_sorted)
+    tree.page("datasets/index.md", "datasets_index.md.j2")
+    tree.page("modalities/index.md", "modalities_index.md.j2", modalities=modality_order(cat))
+    tree.page("groups/index.md", "groups_index.md.j2")
+    tree.page("whats-new.md", "whats_new.md.j2", days=by_date(news[:PAGE_ENTRIES]))
+    tree.page("contributing.md", "contributing.md.j2", kinds=field_reference(cat))
+    tree.files["feed.xml"] = tree.env.get_template("feed.xml.j2").render(
+        **tree.common, page="feed.xml", entries=news[:FEED_ENTRIES]
     )
 
+
+def _technique_pages(tree: _Tree, cat: Catalog) -> None:
+    """Each technique's page with its JSON and BibTeX exports."""
     for tid, tech in cat.techniques.items():
-        page(
+        tree.page(
             technique_page(tid),
             "technique.md.j2",
             tech=tech,
@@ -172,10 +191,14 @@ def generate(cat: Catalog, cfg: SiteConfig, related: Related | None = None) -> d
             related_techs=related_techniques(cat, tech),
             source=cat.source("technique", tid).path,
         )
-        files[f"api/techniques/{tid}.json"] = _json(technique_dict(cat, tid))
-        files[f"bibtex/{tid}.bib"] = to_bibtex(cat.papers_for(tid))
+        tree.files[f"api/techniques/{tid}.json"] = _json(technique_dict(cat, tid))
+        tree.files[f"bibtex/{tid}.bib"] = to_bibtex(cat.papers_for(tid))
+
+
+def _entry_pages(tree: _Tree, cat: Catalog) -> None:
+    """The pages of papers, datasets, modalities and groups."""
     for pid, paper in cat.papers.items():
-        page(
+        tree.page(
             paper_page(pid),
             "paper.md.j2",
             paper=paper,
@@ -186,7 +209,7 @@ def generate(cat: Catalog, cfg: SiteConfig, related: Related | None = None) -> d
             source=cat.source("paper", pid).path,
         )
     for did, ds in cat.datasets.items():
-        page(
+        tree.page(
             dataset_page(did),
             "dataset.md.j2",
             ds=ds,
@@ -194,7 +217,7 @@ def generate(cat: Catalog, cfg: SiteConfig, related: Related | None = None) -> d
             source=cat.source("dataset", did).path,
         )
     for slug, mod in cat.modalities.items():
-        page(
+        tree.page(
             modality_page(slug),
             "modality.md.j2",
             mod=mod,
@@ -202,16 +225,13 @@ def generate(cat: Catalog, cfg: SiteConfig, related: Related | None = None) -> d
             datasets=modality_datasets(cat, slug),
         )
     for gid, group in cat.groups.items():
-        page(
+        tree.page(
             group_page(gid),
             "group.md.j2",
             group=group,
             members=[m for m in modality_order(cat) if m.group == gid],
             techniques=cat.techniques_in_group(gid),
         )
-    files["api/catalog.json"] = to_json(cat)
-    files["bibtex/all.bib"] = to_bibtex(cat.papers.values())
-    return files
 
 
 def _json(data: Any) -> str:

@@ -1,4 +1,4 @@
-"""The field reference of the Contributing page, generated from `tools/schema.py`.
+"""The field reference of the Contributing page, generated from `tools/catalog/schema.py`.
 
 Every field of every entry kind, with its type, whether it is required, its description and an
 example taken from the catalog itself (so the page cannot drift from the schema or the data).

@@ -64,7 +64,7 @@ def test_unknown_fields_and_bad_values_are_errors() -> None:
 
 @pytest.mark.parametrize("arxiv", ["2410.13823", "1711.11585", "hep-th/9901001"])
 def test_arxiv_ids_accepted(arxiv: str) -> None:
-    Paper.model_validate(_paper(arxiv=arxiv))
+    assert Paper.model_validate(_paper(arxiv=arxiv)).arxiv == arxiv
 
 
 @pytest.mark.parametrize("arxiv", ["2410.13823v2", "arXiv:2410.13823", "24.1"])

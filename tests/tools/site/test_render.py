@@ -356,7 +356,17 @@ def test_a_full_disk_is_one_message(root: Path, tmp_path: Path) -> None:
         "main()\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, "render", "--no-search", "--root", str(root), "--out", str(out)],
+        [
+            sys.executable,
+            "-c",
+            script,
+            "render",
+            "--no-search",
+            "--root",
+            str(root),
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         cwd=REPO,
