@@ -80,7 +80,7 @@ def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     """Keep an allowed attribute; drop an `href` that is not an absolute http(s) URL."""
     if name == "href":
         return safe_url(value)
-    if (tag, name) == ("a", "rel"):  # set by nh3 itself (`link_rel`), after the filter's other calls
+    if (tag, name) == ("a", "rel"):  # nh3 sets it itself (`link_rel`); keep exactly ours
         return LINK_REL
     return value if name in ALLOWED_ATTRIBUTES.get(tag, set()) else None
 
