@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,14 @@ def parse_yaml(text: str, path: Path) -> SourceDoc:
         if "\t" in text.splitlines()[line - 1 if line - 1 < len(text.splitlines()) else -1]:
             problem += " (tabs are not allowed for indentation: use spaces)"
         raise YamlError(f"invalid YAML: {problem}", line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. U+FFFE
+        line = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        name = unicodedata.name(chr(code), "")
+        shown = f"U+{code:04X}" + (f" ({name})" if name else "")
+        raise YamlError(
+            f"holds the invisible or control character {shown}: remove it", line
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
     if node is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,17 @@ def test_read_text_refuses_a_folder_and_a_loop(tmp_path: Path) -> None:
     (tmp_path / "l.yaml").symlink_to("l.yaml")
     with pytest.raises(YamlError, match="symbolic link loop"):
         load_yaml(tmp_path / "l.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "shown"),
+    [
+        ("id: x\ntitle: a\x1bb\n", 2, "U+001B"),
+        ("id: x\ndescription: |\n  a \ufffe b\n", 3, "U+FFFE"),
+        ("id: x\n\n\ntitle: a\x7f\n", 4, "U+007F"),
+    ],
+)
+def test_raw_control_characters_are_located(text: str, line: int, shown: str) -> None:
+    with pytest.raises(YamlError, match=re.escape(f"control character {shown}: remove")) as info:
+        parse_yaml(text, Path("f"))
+    assert info.value.line == line
