@@ -1105,7 +1105,8 @@ def try_case(
     problems = []
     if done.returncode != case.code:
         problems.append(f"exit {done.returncode}, expected {case.code}")
-    if " ".join(case.expect.split()) not in " ".join(output.split()):  # usage boxes wrap lines
+    flat = " ".join(output.replace("\u2502", " ").split())  # usage errors come boxed and wrapped
+    if " ".join(case.expect.split()) not in flat:
         problems.append(f"no `{case.expect}`")
     if "Traceback" in output:
         problems.append("traceback")
