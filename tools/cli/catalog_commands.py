@@ -10,9 +10,9 @@ from typing import Annotated
 
 import typer
 
+from tools.catalog.files import WriteError, write_atomic
 from tools.cli.app import RootOpt, app, echo, fail, find_root, open_checked, reported
 from tools.cli.options import number_in, output_file
-from tools.files import WriteError, write_atomic
 
 
 @app.command()
@@ -67,7 +67,10 @@ def schema(
         for name in stale:
             echo(f"catalog/schemas/{name}: stale; run `python -m tools schema`")
         raise typer.Exit(1 if stale else 0)
-    changed = write_schemas(base)
+    try:
+        changed = write_schemas(base)
+    except OSError as exc:
+        fail(f"could not write {exc.filename or 'catalog/schemas'}: {exc.strerror or exc}")
     echo(f"wrote {len(changed)} schema file(s)" if changed else "schema files are up to date")
 
 

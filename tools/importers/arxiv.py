@@ -24,11 +24,14 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tools.catalog.errors import CatalogError
-from tools.catalog.load import Catalog, validation_problems
+from tools.catalog.load import Catalog
 from tools.catalog.schema import Paper
-from tools.catalog.yaml_source import YamlError, parse_yaml, read_text
-from tools.files import WriteError, write_atomic
+from tools.importers.entry_files import (
+    ImportFailure,
+    check_owned_fields,
+    read_entry,
+    write_entry,
+)
 
 ARXIV_API = "https://export.arxiv.org/api/query?{}"
 MACHINE_FIELDS = ("title", "authors", "year", "arxiv", "url", "pdf")
@@ -39,10 +42,6 @@ _ID_PATTERNS = (
     r"(?:arxiv:)?(?P<id>[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
     r"https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?",
 )
-
-
-class ImportFailure(CatalogError):
-    """A paper that could not be imported; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -371,51 +370,14 @@ def add_paper(
     stamp = now or dt.datetime.now(dt.UTC)
     path = cat.folder("paper") / f"{record.arxiv_id.replace('/', '-')}.yaml"
     if path.exists() or path.is_symlink():
-        text = _read_existing(path)
+        text = read_entry(path)
         new_text = updated_entry(text, record, stamp)
         if new_text is None:
             return AddResult(path, "unchanged", record)
         if not update:
             return AddResult(path, "differs", record)
-        _check_update(path, new_text)
-        _write(path, new_text)
+        check_owned_fields(path, new_text, (*MACHINE_FIELDS, "imported"))
+        write_entry(path, new_text)
         return AddResult(path, "updated", record)
-    _write(path, new_entry(record, techniques, stamp))
+    write_entry(path, new_entry(record, techniques, stamp))
     return AddResult(path, "created", record)
-
-
-def _read_existing(path: Path) -> str:
-    try:
-        text = read_text(path)
-        parse_yaml(text, path)  # the catalog's loader first: size, nesting, aliases, encoding
-    except YamlError as exc:
-        raise ImportFailure(
-            f"{path}:{exc.line}: {exc.message}; fix the file first (it is unchanged)"
-        ) from None
-    return text
-
-
-def _check_update(path: Path, text: str) -> None:
-    """Refuse an update whose machine-derived fields the schema would reject."""
-    doc = parse_yaml(text, path)
-    try:
-        Paper.model_validate(doc.data)
-    except ValidationError as exc:
-        owned = [
-            p
-            for p in validation_problems(exc, doc, str(path))
-            if re.split(r"[.\[]", p.field)[0] in (*MACHINE_FIELDS, "imported")
-        ]
-        if owned:
-            first = owned[0]
-            raise ImportFailure(
-                f"arXiv's metadata would make {path} invalid ({first.field}: {first.message}); "
-                "nothing was written"
-            ) from None
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        write_atomic(path, text)
-    except WriteError as exc:
-        raise ImportFailure(str(exc)) from None

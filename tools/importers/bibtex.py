@@ -11,11 +11,11 @@ from typing import Any
 import bibtexparser
 from pydantic import ValidationError
 
+from tools.catalog.files import WriteError, write_atomic
 from tools.catalog.ids import doi_slug
 from tools.catalog.load import Catalog
 from tools.catalog.schema import Paper
 from tools.catalog.yaml_source import YamlError, read_regular
-from tools.files import WriteError, write_atomic
 from tools.importers.arxiv import TODO_SUMMARY, ImportFailure, paper_yaml
 
 

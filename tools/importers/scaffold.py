@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from tools.catalog.errors import CatalogError
+from tools.catalog.files import WriteError, write_atomic
 from tools.catalog.ids import doi_slug
 from tools.catalog.load import Catalog
 from tools.catalog.schema import ARXIV_RE, DOI_RE
@@ -28,11 +29,12 @@ def _env() -> Environment:
 
 
 def _write_new(path: Path, text: str) -> Path:
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise ScaffoldError(f"{path} already exists; edit it instead (nothing was written)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as fh:
-        fh.write(text)
+    try:
+        write_atomic(path, text)  # whole or not at all, even on a full disk
+    except WriteError as exc:
+        raise ScaffoldError(str(exc)) from None
     return path
 
 

@@ -177,8 +177,8 @@ def test_future_dates_of_other_kinds(catalog_root: Path) -> None:
 def test_today_is_not_the_future(catalog_root: Path) -> None:
     import datetime as dt
 
-    from tools.catalog.checks import check_dates
     from tools.catalog.load import load_catalog
+    from tools.catalog.trust import check_dates
 
     cat, _ = load_catalog(catalog_root)
     assert check_dates(cat, today=dt.date(2026, 11, 20)) == []  # a day of slack: the 21st is fine
@@ -206,7 +206,7 @@ def test_homoglyph_duplicate_titles_are_found(catalog_root: Path, title: str) ->
 
 
 def test_fold_confusables_keeps_other_text() -> None:
-    from tools.catalog.checks import fold_confusables
+    from tools.catalog.trust import fold_confusables
 
     assert fold_confusables("Тех Рауе") == "Tex Paye"  # Cyrillic look-alikes of Latin letters
     assert fold_confusables("Ärzte 医学") == "Ärzte 医学"

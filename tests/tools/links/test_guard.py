@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from tools.http_guard import BlockedAddress, address_kind, check_addresses, retry_after
+from tools.links.guard import BlockedAddress, address_kind, check_addresses, retry_after
 
 
 @pytest.mark.parametrize(

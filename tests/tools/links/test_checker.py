@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from tools.catalog.load import load_catalog
 from tools.cli import app
-from tools.links import Checker, LinkCache, LinkResult, check_links
+from tools.links import Checker, LinkCache, check_links
 
 runner = CliRunner()
 
@@ -302,7 +302,7 @@ def loopback_looks_public(monkeypatch: pytest.MonkeyPatch) -> None:
     """Treat 127.0.0.1 (the test server) as public, and resolve intranet.test to 10.1.2.3."""
     import socket
 
-    from tools import http_guard
+    from tools.links import guard as http_guard
 
     real_kind, real_resolve = http_guard.address_kind, socket.getaddrinfo
 
@@ -379,103 +379,6 @@ def test_cli_refuses_bad_options_before_any_request(
     assert res.exit_code == 2, res.output
     assert message in " ".join(res.output.split()) and "Traceback" not in res.output
     assert sum(Server.calls.values()) == before
-
-
-def _entry(url: str, checked: str) -> dict[str, object]:
-    return {
-        "url": url,
-        "status": 200,
-        "ok": True,
-        "final_url": url,
-        "redirects": [],
-        "error": None,
-        "seconds": 0.1,
-        "method": "HEAD",
-        "checked": checked,
-    }
-
-
-NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
-URL = "https://example.org/a"
-
-
-def _result(url: str) -> LinkResult:
-    return LinkResult(**_entry(url, NOW.isoformat()))  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("content", "note"),
-    [
-        (b"\xff\xfe{}", "is not UTF-8 text; rebuilt"),
-        (b"{not json", "is not valid JSON; rebuilt"),
-        (b'{"version": 1, "results": []}', "is not a version-1 cache"),
-        (b'{"version": 2, "results": {}}', "is not a version-1 cache"),
-        (b"[1, 2]", "is not a version-1 cache"),
-        (
-            json.dumps({"version": 1, "results": {URL: _entry(URL, "2026-11-30T10:00:00")}}),
-            "had 1 unreadable entry; rechecked",
-        ),
-        (
-            json.dumps({"version": 1, "results": {URL: _entry(URL, "2099-01-01T00:00:00+00:00")}}),
-            "had 1 unreadable entry; rechecked",
-        ),
-        (
-            json.dumps({"version": 1, "results": {URL: {**_entry(URL, NOW.isoformat()), "ok": 1}}}),
-            "had 1 unreadable entry; rechecked",
-        ),
-        (
-            json.dumps(
-                {"version": 1, "results": {URL: _entry("https://other.example/", NOW.isoformat())}}
-            ),
-            "had 1 unreadable entry; rechecked",
-        ),
-    ],
-)
-def test_untrustworthy_cache_is_rebuilt_with_a_note(
-    tmp_path: Path, content: bytes | str, note: str
-) -> None:
-    path = tmp_path / "links.json"
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    cache = LinkCache(path, dt.timedelta(days=7))
-    assert cache.fresh(URL, NOW) is None
-    assert len(cache.notes) == 1 and note in cache.notes[0] and str(path) in cache.notes[0]
-    result = _result(URL)
-    cache.save({URL: result})
-    reread = LinkCache(path, dt.timedelta(days=7))
-    assert reread.notes == [] and reread.fresh(URL, dt.datetime.now(dt.UTC)) == result
-
-
-def test_a_good_cache_entry_is_trusted(tmp_path: Path) -> None:
-    path = tmp_path / "links.json"
-    path.write_text(json.dumps({"version": 1, "results": {URL: _entry(URL, NOW.isoformat())}}))
-    cache = LinkCache(path, dt.timedelta(days=7))
-    hit = cache.fresh(URL, NOW)
-    assert cache.notes == [] and hit is not None and hit.status == 200
-
-
-def test_a_folder_in_place_of_the_cache(tmp_path: Path) -> None:
-    empty = tmp_path / "empty.json"
-    empty.mkdir()
-    cache = LinkCache(empty, dt.timedelta(days=7))
-    assert "was an empty folder; removed" in cache.notes[0]
-    cache.save({})
-    assert empty.is_file()
-    full = tmp_path / "full.json"
-    full.mkdir()
-    (full / "keep.txt").write_text("mine")
-    cache = LinkCache(full, dt.timedelta(days=7))
-    cache.save({})
-    assert "is a folder, not a file" in cache.notes[0]
-    assert (full / "keep.txt").read_text() == "mine"  # nothing of the user's is removed
-
-
-def test_an_unwritable_cache_is_a_note_and_leaves_no_temp_file(tmp_path: Path) -> None:
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the cache folder should be")
-    cache = LinkCache(blocker / "links.json", dt.timedelta(days=7))
-    cache.save({URL: _result(URL)})
-    assert len(cache.notes) == 1 and "could not be written" in cache.notes[0]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
 
 
 def test_cli_prints_the_cache_note(catalog_root: Path, base: str) -> None:

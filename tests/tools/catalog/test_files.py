@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.files import WriteError, current_umask, write_atomic
+from tools.catalog.files import WriteError, current_umask, write_atomic
 
 
 def mode(path: Path) -> int:
@@ -104,7 +104,7 @@ def test_a_full_disk_leaves_the_original_and_no_temp_file(tmp_path: Path) -> Non
     script = (
         "import resource, sys\n"
         "from pathlib import Path\n"
-        "from tools.files import WriteError, write_atomic\n"
+        "from tools.catalog.files import WriteError, write_atomic\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))\n"
         "try:\n"
         "    write_atomic(Path(sys.argv[1]), 'new text\\n')\n"
@@ -116,7 +116,7 @@ def test_a_full_disk_leaves_the_original_and_no_temp_file(tmp_path: Path) -> Non
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
     )
     assert out.stdout.strip() == f"could not write {path}: File too large; it is unchanged"
     assert path.read_text() == "mine\n" and _left(tmp_path) == ["x.yaml"]
