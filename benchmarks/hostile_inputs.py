@@ -1012,6 +1012,43 @@ def cases() -> list[Case]:
             bib(BIB_ENTRY.replace("10.1000/test.42", "10.1000/a{b}c")),
             group="add-paper",
         ),
+        # siblings: other commands that read or write files
+        Case(
+            "new technique on a full disk",
+            ["new", "technique", "--input", "audio", "--output", "x-ray", "--root", "{root}"],
+            1,
+            "File too large; nothing was written",
+            full_disk=True,
+            check=lambda r, o: (
+                "file left" if (r / "catalog/techniques/audio-to-x-ray.yaml").exists() else None
+            ),
+            group="siblings",
+        ),
+        Case(
+            "schema into a file",
+            ["schema", "--root", "{root}"],
+            1,
+            "error: could not write",
+            write("catalog/schemas", "a file"),
+            group="siblings",
+        ),
+        Case(
+            "broken mkdocs.yml",
+            ["render", "--no-search", "--root", "{root}"],
+            1,
+            "mkdocs.yml:",
+            both(with_site, write("mkdocs.yml", "site_name: X\nnav: [unclosed\nmore: 1\n")),
+            group="siblings",
+        ),
+        Case(
+            "FIFO as --queries file",
+            ["search", "--queries", "{root}/q.txt", "--mode", "keyword", "--root", "{root}"],
+            2,
+            "not a regular file but a FIFO",
+            fifo("q.txt"),
+            timeout=60,
+            group="siblings",
+        ),
         # search's index
         Case(
             "index titles tampered",
