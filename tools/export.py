@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tools.catalog.load import Catalog
-from tools.catalog.schema import Paper
+from tools.catalog.schema import UNSAFE_CHARS, Paper
 
 EXPORT_VERSION = 1
 """Bumped whenever the JSON export changes shape; readers check it."""
@@ -72,23 +72,36 @@ _LATEX_SPECIAL = {
 
 
 def bibtex_escape(text: str) -> str:
-    """Escape LaTeX's special characters in a field value."""
+    """Escape LaTeX's special characters in a field value; control characters become spaces."""
+    text = UNSAFE_CHARS.sub(" ", text)
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
+def bibtex_verbatim(text: str) -> str:
+    """A URL, DOI or eprint for a verbatim field: braces, backslashes, spaces and controls
+    percent-encoded, so the value can never close its field (`}`) or start a new entry."""
+    return "".join(
+        "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+        if ch in "{}\\" or ch.isspace() or UNSAFE_CHARS.match(ch)
+        else ch
+        for ch in text
+    )
+
+
 def bibtex_key(paper: Paper) -> str:
-    """`<first-author-surname><year><first-title-word>`, ASCII only."""
-    surname = paper.authors[0].split()[-1] if paper.authors else "anon"
+    """`<first-author-surname><year><first-title-word>`, in `[a-z0-9]` only."""
+    surname = _ascii(paper.authors[0].split()[-1]) if paper.authors and paper.authors[0] else ""
     words = [w for w in re.findall(r"[A-Za-z0-9]+", _ascii(paper.title)) if len(w) > 3]
     first = words[0] if words else "paper"
-    return re.sub(r"[^a-z0-9]", "", f"{_ascii(surname)}{paper.year}{first}".lower())
+    key = re.sub(r"[^a-z0-9]", "", f"{surname}{paper.year}{first}".lower())
+    return key if re.match(r"[a-z]", key) else f"anon{key}"
 
 
 def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def paper_bibtex(paper: Paper) -> str:
+def paper_bibtex(paper: Paper, key: str | None = None) -> str:
     """One BibTeX entry: @article with a venue, else @misc (arXiv preprint)."""
     fields: list[tuple[str, str]] = [
         ("title", "{" + bibtex_escape(paper.title) + "}"),
@@ -105,26 +118,40 @@ def paper_bibtex(paper: Paper) -> str:
         entry_type = "article"
         fields.append(("journal", bibtex_escape(paper.venue)))
     if paper.doi:
-        fields.append(("doi", paper.doi))
+        fields.append(("doi", bibtex_verbatim(paper.doi)))
     if paper.arxiv:
-        fields += [("eprint", paper.arxiv), ("archiveprefix", "arXiv")]
-    fields.append(("url", paper.url))
+        fields += [("eprint", bibtex_verbatim(paper.arxiv)), ("archiveprefix", "arXiv")]
+    fields.append(("url", bibtex_verbatim(paper.url)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@{entry_type}{{{bibtex_key(paper)},\n{body}\n}}\n"
+    return f"@{entry_type}{{{key or bibtex_key(paper)},\n{body}\n}}\n"
+
+
+def bibtex_keys(papers: Iterable[Paper]) -> dict[str, str]:
+    """A unique key per paper id: its natural key, or that key with 2, 3, ... where keys collide.
+
+    Papers are taken in key-then-id order, so the result does not depend on the input's order; a
+    suffixed key never takes another paper's natural key.
+    """
+    ordered = sorted(papers, key=lambda p: (bibtex_key(p), p.id))
+    natural = {bibtex_key(p) for p in ordered}
+    taken: set[str] = set()
+    keys: dict[str, str] = {}
+    for paper in ordered:
+        base = bibtex_key(paper)
+        key, n = base, 1
+        while key in taken or (n > 1 and key in natural):
+            n += 1
+            key = f"{base}{n}"
+        taken.add(key)
+        keys[paper.id] = key
+    return keys
 
 
 def to_bibtex(papers: Iterable[Paper]) -> str:
-    """BibTeX for a set of papers, keys made unique with a suffix where they collide."""
-    out = []
-    used: dict[str, int] = {}
-    for paper in sorted(papers, key=lambda p: (bibtex_key(p), p.id)):
-        entry = paper_bibtex(paper)
-        key = bibtex_key(paper)
-        used[key] = used.get(key, 0) + 1
-        if used[key] > 1:
-            entry = entry.replace(f"{{{key},", f"{{{key}{chr(ord('a') + used[key] - 2)},", 1)
-        out.append(entry)
-    return "\n".join(out)
+    """BibTeX for a set of papers, keys made unique with a numeric suffix where they collide."""
+    chosen = {p.id: p for p in papers}
+    keys = bibtex_keys(chosen.values())
+    return "\n".join(paper_bibtex(chosen[pid], key) for pid, key in keys.items())
 
 
 def select_papers(cat: Catalog, techniques: list[str], papers: list[str]) -> list[Paper]:

@@ -171,3 +171,13 @@ def test_stats(catalog_root: Path) -> None:
     assert data["papers_per_group"] == {"text": 1, "image": 1, "audio": 0}
     table = runner.invoke(app, ["stats", "--root", str(catalog_root)])
     assert "x-ray-to-text" in table.stdout and "without papers and no note: 1" in table.stdout
+
+
+def test_schema_into_an_unwritable_place_is_one_message(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "schemas").write_text("a file where the folder should be")
+    res = CliRunner().invoke(app, ["schema", "--root", str(tmp_path)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert "error: could not write" in res.output

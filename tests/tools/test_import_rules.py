@@ -31,7 +31,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "tools.importers": ({"tools.catalog", "tools.importers"}, {"tools.search"}),
     "tools.export": ({"tools.catalog"}, set()),
     "tools.stats": ({"tools.catalog"}, set()),
-    "tools.links": ({"tools.catalog"}, set()),
+    "tools.links": ({"tools.catalog", "tools.links"}, set()),
     "tools.cli": ({ANY}, {ANY}),
     "tools.__main__": ({"tools.cli"}, set()),
     "tools.__init__": (set(), set()),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tools.catalog.ids import arxiv_year, doi_slug
 from tools.catalog.problems import Problem, Severity
+from tools.catalog.trust import check_dates, check_url_hosts, fold_confusables, path_problem
 
 if TYPE_CHECKING:  # load builds on the checks (open_catalog runs them)
     from tools.catalog.load import Catalog, Source
@@ -59,9 +60,9 @@ def count_sentences(text: str) -> int:
 
 
 def normalise_title(title: str) -> str:
-    """Lower-case ASCII letters and digits only, for duplicate detection."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "", folded.lower())
+    """Lower-case ASCII letters and digits only, look-alike letters folded, for duplicate detection."""
+    folded = unicodedata.normalize("NFKD", fold_confusables(unicodedata.normalize("NFKC", title)))
+    return re.sub(r"[^a-z0-9]+", "", folded.encode("ascii", "ignore").decode().lower())
 
 
 def check_vocabulary(cat: Catalog) -> list[Problem]:
@@ -314,13 +315,13 @@ def check_demos(cat: Catalog) -> list[Problem]:
             cat, "demo", did, "techniques", demo.techniques, cat.techniques, "technique"
         )
         out += _paper_ref(cat, src, demo.paper)
-        figure = cat.root / "catalog" / "demos" / demo.figure
-        if not figure.is_file():
-            out.append(
-                _problem(src, "figure", f"figure file not found: catalog/demos/{demo.figure}")
-            )
-        if not (cat.root / demo.model_card).is_file():
-            out.append(_problem(src, "model_card", f"model card not found: {demo.model_card}"))
+        for name, folder, rel in (
+            ("figure", cat.root / "catalog" / "demos", demo.figure),
+            ("model_card", cat.root / "demos", demo.model_card.removeprefix("demos/")),
+        ):
+            problem = path_problem(folder, rel, cat.root)
+            if problem:
+                out.append(_problem(src, name, problem))
         if not demo.command.startswith(f"python -m {demo.package} "):
             out.append(
                 _problem(src, "command", f"command must start with `python -m {demo.package} `")
@@ -356,6 +357,8 @@ CHECKS: tuple[Callable[[Catalog], list[Problem]], ...] = (
     check_papers,
     check_datasets,
     check_demos,
+    check_dates,
+    check_url_hosts,
 )
 
 

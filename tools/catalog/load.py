@@ -8,6 +8,7 @@ parsed or validated is reported and left out; the others still load.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from tools.catalog.errors import CatalogInvalid, UnknownEntry
 from tools.catalog.problems import Problem, errors
 from tools.catalog.schema import (
     ENTRY_MODELS,
+    UNSAFE_CHARS,
     Dataset,
     Demo,
     Entry,
@@ -160,11 +162,37 @@ class Catalog:
 
 
 def relpath(path: Path, root: Path) -> str:
-    """A path as shown in messages: relative to the repository root when possible."""
+    """A path as shown in messages: relative to the repository root when possible, links not
+    followed, and any control character in a file name shown as an escape."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        shown = path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return _NAME_ESCAPES.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), shown)
+
+
+_NAME_ESCAPES = re.compile(f"{UNSAFE_CHARS.pattern[:-1]}\n\t]")
+"""Characters a file name may hold that must not reach a message as they are."""
+
+
+def entry_file_problem(path: Path, folder: Path, root: Path) -> Problem | None:
+    """Why `path` cannot be read as an entry of `folder` (a link out of it, a loop), or None."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return Problem(relpath(path, root), 1, "-", "symbolic link loop: it points back at itself")
+    except OSError:
+        return Problem(relpath(path, root), 1, "-", "symbolic link to a file that does not exist")
+    if not target.is_relative_to(folder.resolve()):
+        return Problem(
+            relpath(path, root),
+            1,
+            "-",
+            "symbolic link to a file outside catalog/: entries must live in the catalog",
+        )
+    return None
 
 
 def validation_problems(exc: ValidationError, doc: SourceDoc, shown: str) -> list[Problem]:
@@ -191,6 +219,9 @@ def parse_entry(
 ) -> tuple[E | None, Source | None, list[Problem]]:
     """Parse and validate one entry file; on failure return its problems instead."""
     shown = relpath(path, root)
+    refused = entry_file_problem(path, root / "catalog", root)
+    if refused is not None:
+        return None, None, [refused]
     try:
         doc = load_yaml(path)
     except YamlError as exc:
@@ -219,7 +250,7 @@ def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
         return catalog, [Problem(relpath(cat_dir, root), 1, "-", "catalog folder not found")]
 
     mod_path = cat_dir / "modalities.yaml"
-    if mod_path.exists():
+    if mod_path.exists() or mod_path.is_symlink():
         vocab, source, found = parse_entry(ModalityFile, mod_path, root)
         problems += found
         if vocab is not None and source is not None:
@@ -235,9 +266,22 @@ def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
         target: dict[str, Any] = getattr(catalog, folder)
         kind_dir = cat_dir / folder
         if not kind_dir.is_dir():
+            if kind_dir.is_symlink() or kind_dir.exists():
+                problems.append(
+                    Problem(
+                        relpath(kind_dir, root), 1, "-", "not a folder (a file or a broken link)"
+                    )
+                )
             continue
-        for path in sorted(kind_dir.iterdir()):
-            if path.is_dir() or path.name.startswith("."):
+        try:
+            paths = sorted(kind_dir.iterdir())
+        except OSError as exc:
+            problems.append(
+                Problem(relpath(kind_dir, root), 1, "-", f"cannot list folder: {exc.strerror}")
+            )
+            continue
+        for path in paths:
+            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
                 continue
             if path.suffix == ".yml":
                 problems.append(Problem(relpath(path, root), 1, "-", "use the .yaml extension"))

@@ -7,25 +7,104 @@ Every model forbids unknown fields. JSON Schema files for editors are generated 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ARXIV_RE = r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})$"
-DOI_RE = r"^10\.\d{4,9}/\S+$"
+DOI_RE = r"^10\.\d{4,9}/[-._;()/:<>\[\]A-Za-z0-9]+$"
+"""Crossref's recommended DOI pattern (plus `<>[]` of older Wiley DOIs); nothing that can break out
+of a BibTeX field or a URL."""
 TECHNIQUE_ID_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*-to-[a-z0-9]+(?:-[a-z0-9]+)*$"
 PAPER_ID_RE = r"^(?:\d{4}\.\d{4,5}|[a-z0-9]+(?:[.-][a-z0-9]+)*)$"
 TODO_MARK = "TODO"
 
 
+UNSAFE_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # control characters (tab and newline are text)
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional marks, embeddings, overrides
+    "\u2028\u2029\ufeff"  # line/paragraph separators, a byte-order mark inside text
+    "\ud800-\udfff"  # lone surrogates (a YAML escape can make one; they are not UTF-8)
+    "\ufdd0-\ufdef\ufffe\uffff"  # noncharacters (U+FFFE breaks XML)
+    "]"
+)
+"""Characters no catalog text may hold: they hide text, reorder it, or break the feed's XML."""
+
+
+def char_name(ch: str) -> str:
+    """`U+202E (RIGHT-TO-LEFT OVERRIDE)`: a character as a message shows it."""
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+def _safe_text(value: str) -> str:
+    """Refuse control, bidirectional-override and noncharacters, naming the first one."""
+    bad = UNSAFE_CHARS.search(value)
+    if bad:
+        raise ValueError(
+            f"holds the invisible or control character {char_name(bad.group())} at position "
+            f"{bad.start() + 1}: remove it"
+        )
+    return value
+
+
+_URL_NOT_ALLOWED = set("<>\"'`{}|\\^")
+"""Characters RFC 3986 does not allow in a URL (or that break out of HTML and BibTeX): encode them."""
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
 def _http_url(value: str) -> str:
-    """Accept only absolute http(s) URLs with a host; anything else (javascript:, file:) is refused."""
-    match = re.match(r"^(https?)://([^/\s?#]+)(\S*)$", value)
-    if not match or any(c in value for c in "<>\"'`"):
+    """An absolute http(s) URL with a valid host and no user name, spaces or unsafe characters."""
+    _safe_text(value)
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must not hold spaces or line breaks: percent-encode them (%20)")
+    odd = next((ch for ch in value if ch in _URL_NOT_ALLOWED), None)
+    if odd is not None:
+        raise ValueError(f"must not hold `{odd}`: percent-encode it (%{ord(odd):02X})")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not value.lower().startswith(f"{parts.scheme}://"):
         raise ValueError("must be an absolute http:// or https:// URL")
+    if "@" in parts.netloc:
+        raise ValueError(
+            "must not hold a user name or password (`user@host`): it hides the real host"
+        )
+    host = parts.hostname or ""
+    if not host:
+        raise ValueError("has no host name")
+    if port == 0:
+        raise ValueError("has an invalid port 0")
+    if parts.netloc.startswith("["):
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError(f"host `[{host}]` is not a valid IPv6 address") from None
+        return value
+    try:
+        ascii_host = host.rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"host `{host}` is not a valid domain name") from None
+    labels = ascii_host.split(".")
+    if len(ascii_host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+        raise ValueError(f"host `{host}` is not a valid domain name")
+    return value
+
+
+def _relative_path(value: str) -> str:
+    """A path inside its folder: no leading `/`, no empty, `.` or `..` parts."""
+    if value.startswith("/") or any(part in ("", ".", "..") for part in value.split("/")):
+        raise ValueError(
+            "must be a path inside its folder: no leading `/`, `//`, `.` or `..` parts"
+        )
     return value
 
 
@@ -38,15 +117,21 @@ def _no_todo(value: str) -> str:
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE, max_length=80)]
 Url = Annotated[str, StringConstraints(max_length=500), AfterValidator(_http_url)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+ShortText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=300, strip_whitespace=True),
+    AfterValidator(_safe_text),
+]
 Prose = Annotated[
     str,
     StringConstraints(min_length=1, max_length=600, strip_whitespace=True),
+    AfterValidator(_safe_text),
     AfterValidator(_no_todo),
 ]
 LongProse = Annotated[
     str,
     StringConstraints(min_length=1, max_length=4000, strip_whitespace=True),
+    AfterValidator(_safe_text),
     AfterValidator(_no_todo),
 ]
 TechniqueId = Annotated[str, StringConstraints(pattern=TECHNIQUE_ID_RE, max_length=120)]
@@ -169,7 +254,9 @@ class Paper(Entry):
     """A published paper or preprint; it names the techniques it belongs to."""
 
     id: PaperId = Field(description="arXiv id without version, else a DOI-derived slug.")
-    title: Annotated[str, StringConstraints(min_length=3, max_length=400)]
+    title: Annotated[
+        str, StringConstraints(min_length=3, max_length=400), AfterValidator(_safe_text)
+    ]
     authors: list[ShortText] = Field(min_length=1)
     authors_complete: bool = Field(
         default=True,
@@ -233,9 +320,17 @@ class Demo(Entry):
     package: Annotated[str, StringConstraints(pattern=r"^demos\.[a-z_]+$")]
     command: ShortText
     needs: DemoNeeds
-    figure: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]+\.(png|jpg|gif|svg)$")]
+    figure: Annotated[
+        str,
+        StringConstraints(pattern=r"^[A-Za-z0-9_./-]+\.(png|jpg|gif|svg)$"),
+        AfterValidator(_relative_path),
+    ] = Field(description="Image file, relative to catalog/demos/.")
     figure_caption: Prose
-    model_card: Annotated[str, StringConstraints(pattern=r"^demos/[A-Za-z0-9_./-]+\.md$")]
+    model_card: Annotated[
+        str,
+        StringConstraints(pattern=r"^demos/[A-Za-z0-9_./-]+\.md$"),
+        AfterValidator(_relative_path),
+    ] = Field(description="The demo's model card, relative to the repository.")
     paper: PaperId | None = None
     added: dt.date
 

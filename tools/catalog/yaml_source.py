@@ -7,6 +7,10 @@ refused, and the line of every key and list item is recorded by its path.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +19,9 @@ import yaml
 
 MAX_FILE_BYTES = 256 * 1024
 """Catalog entries are small; anything larger is a mistake (or an attack)."""
+
+MAX_DEPTH = 32
+"""Lists and mappings inside each other; entries use four or five levels."""
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
@@ -50,12 +57,50 @@ class SourceDoc:
         return 1
 
 
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; YamlError for anything else.
+
+    The file is opened without blocking and checked after opening, so a FIFO or a device named like
+    an entry is refused at once instead of hanging the run, whatever it was when listed.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise YamlError("symbolic link loop: it points back at itself") from None
+        raise YamlError(f"cannot read file: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "not a file")
+            raise YamlError(f"not a regular file but {kind}")
+        if info.st_size > max_bytes:
+            raise YamlError(
+                f"file is {info.st_size} bytes, over the {max_bytes}-byte limit for an entry"
+            )
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise YamlError(f"cannot read file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:
+        raise YamlError(f"file is over the {max_bytes}-byte limit for an entry")
+    return raw
+
+
 def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a file as UTF-8 text, refusing oversized, binary and non-UTF-8 files."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise YamlError(f"file is {size} bytes, over the {max_bytes}-byte limit for an entry")
-    raw = path.read_bytes()
+    """Read a file as UTF-8 text, refusing oversized, binary, non-UTF-8 and non-regular files."""
+    raw = read_regular(path, max_bytes)
     if b"\x00" in raw:
         raise YamlError("file is binary (holds NUL bytes), not YAML text")
     try:
@@ -75,6 +120,7 @@ def parse_yaml(text: str, path: Path) -> SourceDoc:
     ):
         raise YamlError("file is empty: an entry needs at least its `id`")
     try:
+        _scan_events(text)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -83,25 +129,45 @@ def parse_yaml(text: str, path: Path) -> SourceDoc:
         if "\t" in text.splitlines()[line - 1 if line - 1 < len(text.splitlines()) else -1]:
             problem += " (tabs are not allowed for indentation: use spaces)"
         raise YamlError(f"invalid YAML: {problem}", line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. U+FFFE
+        line = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        name = unicodedata.name(chr(code), "")
+        shown = f"U+{code:04X}" + (f" ({name})" if name else "")
+        raise YamlError(
+            f"holds the invisible or control character {shown}: remove it", line
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}") from None
     if node is None:
         raise YamlError("file is empty: an entry needs at least its `id`")
-    if "*" in text:
-        _refuse_aliases(text)
     doc = SourceDoc(path=path, data=None)
     doc.data = _build(node, (), doc.lines, set())
     return doc
 
 
-def _refuse_aliases(text: str) -> None:
-    """Refuse the first alias with its own line (composed nodes only know the anchor's line)."""
+def _scan_events(text: str) -> None:
+    """Refuse aliases and deep nesting from the event stream, before anything recursive runs.
+
+    Composed nodes only know an anchor's line, so the alias is found here with its own; nesting is
+    counted here because composing and building a document are recursive.
+    """
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             raise YamlError(
                 "YAML anchors and aliases are not allowed in catalog entries",
                 event.start_mark.line + 1,
             )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(
+                    f"nested more than {MAX_DEPTH} levels deep: an entry is a few levels at most",
+                    event.start_mark.line + 1,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def load_yaml(path: Path) -> SourceDoc:
@@ -151,12 +217,10 @@ def _build(node: yaml.Node, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> 
         return items
     try:
         return _constructor.construct_object(node)
-    except yaml.constructor.ConstructorError as exc:
-        raise YamlError(
-            f"invalid value: {exc.problem}", node.start_mark.line + 1, _dotted(loc)
-        ) from None
-    except ValueError as exc:
-        raise YamlError(f"invalid value: {exc}", node.start_mark.line + 1, _dotted(loc)) from None
+    except (yaml.constructor.ConstructorError, ValueError, OverflowError):
+        # e.g. `added: 2026-13-45`: keep the text, so the schema reports it with the file's other
+        # problems instead of this one value hiding them all
+        return str(node.value)
 
 
 def _dotted(loc: Loc) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from tools.catalog.errors import CatalogError, CatalogInvalid
+from tools.cli.terminal import clean
 
 if TYPE_CHECKING:
     from tools.catalog.load import Catalog
@@ -42,9 +43,14 @@ def find_root(start: Path | None = None) -> Path:
     return here
 
 
+def echo(message: str, err: bool = False) -> None:
+    """Print a line for a terminal: control and bidirectional characters shown as escapes."""
+    typer.echo(clean(message), err=err)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one message to stderr and exit."""
-    typer.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -55,7 +61,7 @@ def reported() -> Iterator[None]:
         yield
     except CatalogInvalid as exc:
         for problem in exc.problems:
-            typer.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         fail(str(exc), exc.exit_code)
     except CatalogError as exc:
         fail(str(exc), exc.exit_code)

@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
-from tools.cli.app import RootOpt, app, fail, find_root, open_checked, reported
+from tools.catalog.files import WriteError, write_atomic
+from tools.cli.app import RootOpt, app, echo, fail, find_root, open_checked, reported
+from tools.cli.options import number_in, output_file
 
 
 @app.command()
@@ -38,14 +40,14 @@ def validate(
         except SearchError as exc:
             fail(str(exc))
     for problem in problems:
-        typer.echo(str(problem))
+        echo(str(problem))
     n_err = len(errors(problems))
     n_warn = len(problems) - n_err
     summary = (
         f"{len(cat.techniques)} techniques, {len(cat.papers)} papers, {len(cat.datasets)} datasets, "
         f"{len(cat.demos)} demos: {n_err} error(s), {n_warn} warning(s)"
     )
-    typer.echo(summary, err=True)
+    echo(summary, err=True)
     raise typer.Exit(1 if n_err else 0)
 
 
@@ -63,10 +65,13 @@ def schema(
     if check:
         stale = stale_schemas(base)
         for name in stale:
-            typer.echo(f"catalog/schemas/{name}: stale; run `python -m tools schema`")
+            echo(f"catalog/schemas/{name}: stale; run `python -m tools schema`")
         raise typer.Exit(1 if stale else 0)
-    changed = write_schemas(base)
-    typer.echo(f"wrote {len(changed)} schema file(s)" if changed else "schema files are up to date")
+    try:
+        changed = write_schemas(base)
+    except OSError as exc:
+        fail(f"could not write {exc.filename or 'catalog/schemas'}: {exc.strerror or exc}")
+    echo(f"wrote {len(changed)} schema file(s)" if changed else "schema files are up to date")
 
 
 class ExportFormat(StrEnum):
@@ -105,9 +110,11 @@ def export(
     if out is None:
         sys.stdout.write(text)
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {out}", err=True)
+        try:
+            write_atomic(out, text)
+        except WriteError as exc:
+            fail(str(exc))
+        echo(f"wrote {out}", err=True)
 
 
 @app.command()
@@ -120,24 +127,56 @@ def stats(
 
     with reported():
         data = coverage(open_checked(root))
-    typer.echo(json.dumps(data, indent=2) if as_json else format_coverage(data))
+    echo(json.dumps(data, indent=2) if as_json else format_coverage(data))
 
 
 @app.command("check-links")
 def check_links(
     json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write the report as JSON to this file.")
+        Path | None,
+        typer.Option(
+            "--json", help="Also write the report as JSON to this file.", callback=output_file
+        ),
     ] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds per request.")] = 10.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            help="Seconds a request may take in total (above 0, at most 600).",
+            callback=number_in(0, 600, above=True),
+        ),
+    ] = 10.0,
     retries: Annotated[
-        int, typer.Option("--retries", help="Retries with backoff on timeouts and 5xx.")
+        int,
+        typer.Option(
+            "--retries",
+            help="Retries with backoff on timeouts, 429 and 5xx (0 to 10).",
+            callback=number_in(0, 10),
+        ),
     ] = 2,
-    per_host: Annotated[int, typer.Option("--per-host", help="Concurrent requests per host.")] = 2,
+    per_host: Annotated[
+        int,
+        typer.Option(
+            "--per-host", help="Concurrent requests per host (1 to 32).", callback=number_in(1, 32)
+        ),
+    ] = 2,
     max_age_days: Annotated[
-        float, typer.Option("--max-age-days", help="Reuse cached good results younger than this.")
+        float,
+        typer.Option(
+            "--max-age-days",
+            help="Reuse cached good results younger than this (0 to 3650 days).",
+            callback=number_in(0, 3650),
+        ),
     ] = 7.0,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Ignore and do not write the result cache.")
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Also check links to loopback, private and link-local addresses (refused by default).",
+        ),
     ] = False,
     root: RootOpt = None,
 ) -> None:
@@ -154,8 +193,16 @@ def check_links(
         if no_cache
         else LinkCache(cat.root / ".cache" / "links.json", dt.timedelta(days=max_age_days))
     )
-    report = run_check(cat, Checker(timeout=timeout, retries=retries, per_host=per_host), cache)
-    typer.echo(report.to_table())
+    checker = Checker(
+        timeout=timeout, retries=retries, per_host=per_host, allow_private=allow_private
+    )
+    report = run_check(cat, checker, cache)
+    for note in cache.notes if cache else []:
+        echo(f"note: {note}", err=True)
+    echo(report.to_table())
     if json_out is not None:
-        json_out.write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
+        try:
+            write_atomic(json_out, json.dumps(report.to_json(), indent=2))
+        except WriteError as exc:
+            fail(str(exc))
     raise typer.Exit(1 if report.dead else 0)

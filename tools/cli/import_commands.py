@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tools.cli.app import RootOpt, app, fail, new_app, open_checked, reported
+from tools.cli.app import RootOpt, app, echo, fail, new_app, open_checked, reported
+from tools.cli.options import number_in
 
 if TYPE_CHECKING:
     from tools.catalog.load import Catalog
@@ -27,7 +28,7 @@ def new_technique(
 
     with reported():
         path = scaffold(open_checked(root), input, output)
-    typer.echo(f"wrote {path}; {NEXT_STEP}")
+    echo(f"wrote {path}; {NEXT_STEP}")
 
 
 @new_app.command("paper")
@@ -44,7 +45,7 @@ def new_paper(
 
     with reported():
         path = scaffold(open_checked(root), arxiv, doi, technique)
-    typer.echo(f"wrote {path}; {NEXT_STEP}")
+    echo(f"wrote {path}; {NEXT_STEP}")
 
 
 @app.command("add-paper")
@@ -70,10 +71,20 @@ def add_paper(
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for arXiv per try.")
+        float,
+        typer.Option(
+            "--timeout",
+            help="Seconds to wait for arXiv per try (above 0, at most 600).",
+            callback=number_in(0, 600, above=True),
+        ),
     ] = 15.0,
     retries: Annotated[
-        int, typer.Option("--retries", help="Retries with exponential backoff when arXiv fails.")
+        int,
+        typer.Option(
+            "--retries",
+            help="Retries with exponential backoff when arXiv fails (0 to 10).",
+            callback=number_in(0, 10),
+        ),
     ] = 3,
     root: RootOpt = None,
 ) -> None:
@@ -104,7 +115,7 @@ def add_paper(
         "updated": f"updated the machine-derived fields of {shown}; your text and comments are kept",
         "unchanged": f"{shown} is up to date; nothing written",
     }
-    typer.echo(messages[result.action])
+    echo(messages[result.action])
 
 
 def _from_bibtex(cat: Catalog, ref: str | None, bib: Path, techniques: list[str]) -> None:
@@ -115,15 +126,13 @@ def _from_bibtex(cat: Catalog, ref: str | None, bib: Path, techniques: list[str]
         fail("give an arXiv id or --from-bibtex, not both")
     if not techniques:
         fail("--from-bibtex needs at least one --technique")
-    if not bib.is_file():
-        fail(f"{bib}: file not found")
     written, skipped, problems = import_bibtex(cat, bib, techniques)
     for path in written:
-        typer.echo(f"wrote {path.relative_to(cat.root)}")
+        echo(f"wrote {path.relative_to(cat.root)}")
     for path in skipped:
-        typer.echo(f"{path.relative_to(cat.root)} exists; left unchanged")
+        echo(f"{path.relative_to(cat.root)} exists; left unchanged")
     for bp in problems:
-        typer.echo(f"{bib}:{bp.line}: {bp.key}: {bp.message}", err=True)
+        echo(f"{bib}:{bp.line}: {bp.key}: {bp.message}", err=True)
     raise typer.Exit(1 if problems else 0)
 
 
@@ -137,9 +146,9 @@ def _choose_techniques(cat: Catalog, title: str, abstract: str, yes: bool) -> li
         fail(f"{exc}; name the techniques with --technique")
     if not ranked:
         fail("no techniques to suggest; name them with --technique")
-    typer.echo("Suggested techniques:")
+    echo("Suggested techniques:")
     for i, (tid, score) in enumerate(ranked, 1):
-        typer.echo(f"  {i}. {tid:<36} {score:.3f}")
+        echo(f"  {i}. {tid:<36} {score:.3f}")
     if yes:
         return [ranked[0][0]]
     if not sys.stdin.isatty():

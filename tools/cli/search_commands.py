@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tools.cli.app import RootOpt, app, open_checked, reported
+from tools.cli.app import RootOpt, app, echo, open_checked, reported
 
 
 class SearchKind(StrEnum):
@@ -69,6 +69,6 @@ def search(
             queries,
             Mode(mode.value) if mode else None,
             model,
-            echo=typer.echo,
-            warn=lambda m: typer.echo(m, err=True),
+            echo=echo,
+            warn=lambda m: echo(m, err=True),
         )

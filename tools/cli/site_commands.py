@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tools.cli.app import RootOpt, app, fail, open_checked, reported
+from tools.cli.app import RootOpt, app, echo, fail, open_checked, reported
 
 
 @app.command()
@@ -35,13 +35,13 @@ def render(
     with reported():
         cat = open_checked(root)
         for problem in cat.warnings:
-            typer.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         try:
             extras = load_search(cat) if search else None
         except SearchError as exc:
             fail(f"search: {exc} (render with --no-search to leave search out)")
         result = run_render(cat, out, search=extras)
-    typer.echo(
+    echo(
         f"rendered {result.pages} pages, {result.files} files into {result.out} "
         f"({result.written} written, {result.removed} removed) in {time.perf_counter() - start:.2f} s",
         err=True,

@@ -12,7 +12,6 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,9 +24,14 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tools.catalog.errors import CatalogError
 from tools.catalog.load import Catalog
 from tools.catalog.schema import Paper
+from tools.importers.entry_files import (
+    ImportFailure,
+    check_owned_fields,
+    read_entry,
+    write_entry,
+)
 
 ARXIV_API = "https://export.arxiv.org/api/query?{}"
 MACHINE_FIELDS = ("title", "authors", "year", "arxiv", "url", "pdf")
@@ -38,10 +42,6 @@ _ID_PATTERNS = (
     r"(?:arxiv:)?(?P<id>[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
     r"https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?",
 )
-
-
-class ImportFailure(CatalogError):
-    """A paper that could not be imported; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,12 @@ class Fetcher:
     retries: int = 3
     backoff: float = 2.0
     sleep: Callable[[float], None] = time.sleep
+
+    def __post_init__(self) -> None:
+        if self.retries < 0:
+            raise ValueError(f"retries must be 0 or more (got {self.retries})")
+        if not 0 < self.timeout < float("inf"):
+            raise ValueError(f"timeout must be a finite number above 0 (got {self.timeout})")
 
     def fetch(self, arxiv_id: str) -> ArxivRecord:
         """Fetch one paper; raise ImportFailure with a clear message after the last retry."""
@@ -235,6 +241,9 @@ TODO_SUMMARY = "TODO write one to three sentences in your own words (never paste
 
 def _yaml() -> YAML:
     y = YAML()  # round-trip: keeps comments and key order
+    # never write anchors and aliases (`date: &id001 ...`): the catalog's loader refuses them, and
+    # a shared value (today's date in `verified` and `added`) would otherwise become one
+    y.representer.ignore_aliases = lambda *args: True
     y.preserve_quotes = True
     y.width = 100
     y.indent(mapping=2, sequence=4, offset=2)
@@ -336,19 +345,6 @@ def updated_entry(text: str, record: ArxivRecord, now: dt.datetime) -> str | Non
     return out.getvalue()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @dataclass
 class AddResult:
     """What `add_paper` did."""
@@ -365,17 +361,23 @@ def add_paper(
     update: bool,
     now: dt.datetime | None = None,
 ) -> AddResult:
-    """Create or refresh `catalog/papers/<id>.yaml`; never overwrite without `update`."""
+    """Create or refresh `catalog/papers/<id>.yaml`; never overwrite without `update`.
+
+    ImportFailure when the existing file cannot be read, when the refreshed entry would break the
+    schema in a field the import owns, or when the file cannot be written; the file is then
+    unchanged.
+    """
     stamp = now or dt.datetime.now(dt.UTC)
     path = cat.folder("paper") / f"{record.arxiv_id.replace('/', '-')}.yaml"
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
+    if path.exists() or path.is_symlink():
+        text = read_entry(path)
         new_text = updated_entry(text, record, stamp)
         if new_text is None:
             return AddResult(path, "unchanged", record)
         if not update:
             return AddResult(path, "differs", record)
-        write_atomic(path, new_text)
+        check_owned_fields(path, new_text, (*MACHINE_FIELDS, "imported"))
+        write_entry(path, new_text)
         return AddResult(path, "updated", record)
-    write_atomic(path, new_entry(record, techniques, stamp))
+    write_entry(path, new_entry(record, techniques, stamp))
     return AddResult(path, "created", record)

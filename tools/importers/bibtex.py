@@ -11,10 +11,12 @@ from typing import Any
 import bibtexparser
 from pydantic import ValidationError
 
+from tools.catalog.files import WriteError, write_atomic
 from tools.catalog.ids import doi_slug
 from tools.catalog.load import Catalog
 from tools.catalog.schema import Paper
-from tools.importers.arxiv import TODO_SUMMARY, paper_yaml, write_atomic
+from tools.catalog.yaml_source import YamlError, read_regular
+from tools.importers.arxiv import TODO_SUMMARY, ImportFailure, paper_yaml
 
 
 @dataclass
@@ -44,11 +46,33 @@ def _author_names(value: str) -> list[str]:
     return names
 
 
+MAX_BIB_BYTES = 8 * 1024 * 1024
+"""A BibTeX file to import is a reference list, not a library dump."""
+
+
+def read_bib(path: Path) -> str:
+    """The text of a BibTeX file; ImportFailure for a missing, special, huge or non-UTF-8 file."""
+    try:
+        raw = read_regular(path, MAX_BIB_BYTES)
+    except YamlError as exc:
+        raise ImportFailure(
+            f"{path}: {exc.message.replace('for an entry', 'for a .bib')}"
+        ) from None
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFailure(
+            f"{path}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8 "
+            "(nothing was written)"
+        ) from None
+
+
 def bib_entries(
     path: Path, techniques: list[str], today: dt.date
 ) -> tuple[list[dict[str, Any]], list[BibProblem]]:
     """Paper dicts (summary still TODO) and the entries that could not be used."""
-    library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
+    library = bibtexparser.parse_string(read_bib(path))
     problems = [
         BibProblem((b.start_line or 0) + 1, "-", f"unreadable BibTeX: {type(b.error).__name__}")
         for b in library.failed_blocks
@@ -104,14 +128,22 @@ def entry_text(data: dict[str, Any]) -> str:
 def import_bibtex(
     cat: Catalog, bib: Path, techniques: list[str], today: dt.date | None = None
 ) -> tuple[list[Path], list[Path], list[BibProblem]]:
-    """Write one file per usable entry; existing files are left alone. Returns (written, skipped, problems)."""
+    """Write one file per usable entry; existing files are left alone. Returns (written, skipped, problems).
+
+    ImportFailure when the .bib cannot be read or a file cannot be written (that file unchanged).
+    """
     papers, problems = bib_entries(bib, techniques, today or dt.date.today())
-    written, skipped = [], []
+    written: list[Path] = []
+    skipped: list[Path] = []
     for data in papers:
         path = cat.folder("paper") / f"{data['id']}.yaml"
-        if path.exists():
+        if path.exists() or path.is_symlink():
             skipped.append(path)
             continue
-        write_atomic(path, entry_text(data))
+        try:
+            write_atomic(path, entry_text(data))
+        except WriteError as exc:
+            earlier = f" ({len(written)} file(s) before it were written)" if written else ""
+            raise ImportFailure(f"{exc}{earlier}") from None
         written.append(path)
     return written, skipped, problems

@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from tools.catalog.errors import CatalogError
+from tools.catalog.files import WriteError, write_atomic
 from tools.catalog.ids import doi_slug
 from tools.catalog.load import Catalog
 from tools.catalog.schema import ARXIV_RE, DOI_RE
@@ -28,11 +29,12 @@ def _env() -> Environment:
 
 
 def _write_new(path: Path, text: str) -> Path:
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise ScaffoldError(f"{path} already exists; edit it instead (nothing was written)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as fh:
-        fh.write(text)
+    try:
+        write_atomic(path, text)  # whole or not at all, even on a full disk
+    except WriteError as exc:
+        raise ScaffoldError(str(exc)) from None
     return path
 
 
@@ -77,7 +79,7 @@ def new_paper(
         raise ScaffoldError("give exactly one of --arxiv or --doi")
     if arxiv and not re.match(ARXIV_RE, arxiv):
         raise ScaffoldError(f"`{arxiv}` is not an arXiv id like 2410.13823 (no version suffix)")
-    if doi and not re.match(DOI_RE, doi):
+    if doi and not re.fullmatch(DOI_RE, doi):
         raise ScaffoldError(f"`{doi}` is not a DOI like 10.1038/s41591-023-02448-8")
     if not techniques:
         raise ScaffoldError("name at least one technique with --technique")

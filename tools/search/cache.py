@@ -9,13 +9,16 @@ reported as corrupt and rebuilt, never trusted.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from tools.search.cache_files import replace_files, write_temporary
+from tools.search.errors import SearchError
 
 FORMAT = 1
 
@@ -71,9 +74,15 @@ class EmbeddingCache:
         if meta.get("model_id") != self.model_id:
             raise CacheCorrupt(f"written for model {meta.get('model_id')!r}")
         keys = meta.get("keys")
-        if not isinstance(keys, list) or matrix.ndim != 2 or matrix.shape[0] != len(keys):
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            raise CacheCorrupt("keys are not a list of text")
+        if matrix.ndim != 2 or matrix.shape[0] != len(keys):
             raise CacheCorrupt("keys and vectors disagree")
-        if matrix.dtype != np.float32 or matrix.shape[1] != meta.get("dim"):
+        if (
+            matrix.dtype != np.float32
+            or type(meta.get("dim")) is not int
+            or matrix.shape[1] != meta["dim"]
+        ):
             raise CacheCorrupt("wrong vector type or size")
         if hashlib.sha256(matrix.tobytes()).hexdigest() != meta.get("sha256"):
             raise CacheCorrupt("checksum mismatch")
@@ -82,10 +91,12 @@ class EmbeddingCache:
         return {k: matrix[i] for i, k in enumerate(keys)}
 
     def save(self) -> None:
-        """Write atomically (temporary files, then rename), only when something changed."""
+        """Write atomically (temporary files, then rename), only when something changed.
+
+        SearchError when the files cannot be written; the vectors stay usable in memory.
+        """
         if not self.dirty:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         keys = sorted(self.vectors)
         dim = len(next(iter(self.vectors.values()))) if keys else 0
         matrix = (
@@ -100,13 +111,16 @@ class EmbeddingCache:
             "keys": keys,
             "sha256": hashlib.sha256(matrix.tobytes()).hexdigest(),
         }
-        data_tmp = self.stem.with_suffix(".npy.tmp")
-        meta_tmp = self.stem.with_suffix(".json.tmp")
-        with open(data_tmp, "wb") as fh:
-            np.save(fh, matrix, allow_pickle=False)
-        meta_tmp.write_text(json.dumps(meta), encoding="utf-8")
-        os.replace(data_tmp, self.stem.with_suffix(".npy"))
-        os.replace(meta_tmp, self.stem.with_suffix(".json"))
+        data_path, meta_path = self.stem.with_suffix(".npy"), self.stem.with_suffix(".json")
+        buffer = io.BytesIO()
+        np.save(buffer, matrix, allow_pickle=False)
+        data_tmp = write_temporary(data_path, buffer.getvalue())
+        try:
+            meta_tmp = write_temporary(meta_path, json.dumps(meta).encode())
+        except SearchError:
+            data_tmp.unlink(missing_ok=True)
+            raise
+        replace_files([(data_tmp, data_path), (meta_tmp, meta_path)])
         self.dirty = False
 
     def embed(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tools.catalog.load import Catalog
+from tools.catalog.yaml_source import YamlError, read_regular
 from tools.search.config import KINDS, SearchConfig
 from tools.search.engine import Hit, Mode
 from tools.search.errors import SearchError
@@ -31,16 +32,22 @@ def format_table(hits: list[Hit], kind: str) -> str:
     return "\n".join(lines)
 
 
+MAX_QUERIES_BYTES = 4 * 1024 * 1024
+"""A queries file is a list of questions, not a corpus."""
+
+
 def read_queries(path: Path) -> list[str]:
-    """The lines of a queries file (one query a line)."""
+    """The lines of a queries file (one query a line); a FIFO or a device is refused, not read."""
+    if not path.exists() and not path.is_symlink():
+        raise SearchError(f"{path}: no such file")
     try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise SearchError(f"{path}: no such file") from exc
+        raw = read_regular(path, MAX_QUERIES_BYTES)
+    except YamlError as exc:
+        raise SearchError(f"{path}: {exc.message.replace(' for an entry', '')}") from None
+    try:
+        return raw.decode("utf-8").splitlines()
     except UnicodeDecodeError as exc:
         raise SearchError(f"{path}: not UTF-8 text") from exc
-    except OSError as exc:
-        raise SearchError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 def run_search(

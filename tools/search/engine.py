@@ -106,7 +106,10 @@ class SearchEngine:
         ids, _, texts = self.texts(kind)
         matrix, n_new = self.cache.embed(texts, self.encoder.encode)
         self.embedded_now += n_new
-        self.cache.save()
+        try:
+            self.cache.save()
+        except SearchError as exc:
+            self.notes.append(str(exc))
         return ids, matrix
 
     def index(self, kind: str) -> KindIndex:
@@ -137,7 +140,10 @@ class SearchEngine:
                 matrix = np.zeros((0, self.encoder.dim), dtype=np.float32)
             built = build_faiss(matrix, self.config.exact_max)
             loaded = KindIndex(kind, ids, titles, self.encoder.model_id, corpus, built)
-            loaded.save(self.index_dir)
+            try:
+                loaded.save(self.index_dir)
+            except SearchError as exc:
+                self.notes.append(str(exc))
         self._indexes[kind] = loaded
         return loaded
 

@@ -2,20 +2,21 @@
 
 Vectors are unit length, so inner product is cosine. An index is saved as `<kind>.faiss` with a
 `<kind>.json` beside it (ids, titles, model id, the hash of the embedded texts, the index type and
-the index file's checksum); loading checks all of it and raises `IndexCorrupt` on any mismatch.
+one checksum over the index file and all of that metadata); loading checks every part and its type
+and raises `IndexCorrupt` on any mismatch.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from tools.search.cache_files import replace_files, write_temporary
 from tools.search.errors import SearchError
 
 HNSW_M = 32
@@ -23,7 +24,8 @@ HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 256
 """Measured on 100,000 synthetic papers with the evaluation queries: recall@10 against exact search
 0.93 at 128, 0.96 at 256 (0.35 ms a query), 0.98 at 512 (0.7 ms); see benchmarks/search_speed.py."""
-FORMAT = 1
+FORMAT = 2
+"""2: the checksum covers the metadata (ids, titles, ...) as well as the index file."""
 
 
 class IndexCorrupt(SearchError):
@@ -35,6 +37,14 @@ def corpus_hash(model_id: str, ids: list[str], texts: list[str]) -> str:
     digest = hashlib.sha256(model_id.encode())
     for entry_id, text in zip(ids, texts, strict=True):
         digest.update(b"\0" + entry_id.encode() + b"\0" + text.encode())
+    return digest.hexdigest()
+
+
+def checksum(data: bytes, meta: dict[str, Any]) -> str:
+    """sha256 of the index file and every metadata field but the checksum itself."""
+    body = {k: v for k, v in meta.items() if k != "sha256"}
+    digest = hashlib.sha256(data)
+    digest.update(b"\0" + json.dumps(body, sort_keys=True, separators=(",", ":")).encode())
     return digest.hexdigest()
 
 
@@ -80,12 +90,11 @@ class KindIndex:
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
 
     def save(self, folder: Path) -> None:
-        """Write `<kind>.faiss` and `<kind>.json` atomically."""
+        """Write `<kind>.faiss` and `<kind>.json` atomically; SearchError when that fails."""
         import faiss
 
-        folder.mkdir(parents=True, exist_ok=True)
         data = faiss.serialize_index(self.index).tobytes()
-        meta = {
+        meta: dict[str, Any] = {
             "format": FORMAT,
             "kind": self.kind,
             "ids": self.ids,
@@ -94,14 +103,17 @@ class KindIndex:
             "corpus": self.corpus,
             "type": index_type(self.index),
             "dim": int(self.index.d),
-            "sha256": hashlib.sha256(data).hexdigest(),
         }
+        meta["sha256"] = checksum(data, meta)
         base = folder / self.kind
-        tmp_data, tmp_meta = base.with_suffix(".faiss.tmp"), base.with_suffix(".json.tmp")
-        tmp_data.write_bytes(data)
-        tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
-        os.replace(tmp_data, base.with_suffix(".faiss"))
-        os.replace(tmp_meta, base.with_suffix(".json"))
+        data_path, meta_path = base.with_suffix(".faiss"), base.with_suffix(".json")
+        tmp_data = write_temporary(data_path, data)
+        try:
+            tmp_meta = write_temporary(meta_path, json.dumps(meta).encode())
+        except SearchError:
+            tmp_data.unlink(missing_ok=True)
+            raise
+        replace_files([(tmp_data, data_path), (tmp_meta, meta_path)])
 
     @classmethod
     def load(cls, folder: Path, kind: str) -> KindIndex:
@@ -122,21 +134,33 @@ class KindIndex:
             ) from exc
         if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("kind") != kind:
             raise IndexCorrupt(f"search index {shown} has an unknown format")
-        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+        if checksum(data, meta) != meta.get("sha256"):
             raise IndexCorrupt(f"search index {shown} fails its checksum")
+        ids, titles = _strings(meta.get("ids")), _strings(meta.get("titles"))
+        if ids is None or titles is None or len(ids) != len(titles):
+            raise IndexCorrupt(f"search index {shown}: ids and titles are not two lists of text")
+        dim, model_id, corpus = meta.get("dim"), meta.get("model_id"), meta.get("corpus")
+        if type(dim) is not int or not isinstance(model_id, str) or not isinstance(corpus, str):
+            raise IndexCorrupt(f"search index {shown}: metadata of the wrong types")
         index: Any
         try:
             index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         except RuntimeError as exc:
             raise IndexCorrupt(f"search index {shown} cannot be read by faiss") from exc
-        ids, titles = meta.get("ids"), meta.get("titles")
-        if not isinstance(ids, list) or not isinstance(titles, list) or len(ids) != len(titles):
-            raise IndexCorrupt(f"search index {shown}: ids and titles disagree")
-        if index.ntotal != len(ids) or index.d != meta.get("dim"):
+        if index.ntotal != len(ids) or index.d != dim:
             raise IndexCorrupt(f"search index {shown}: {index.ntotal} vectors for {len(ids)} ids")
+        if index_type(index) != meta.get("type"):
+            raise IndexCorrupt(f"search index {shown}: its type disagrees with its metadata")
         if index_type(index) == "hnsw":
             index.hnsw.efSearch = HNSW_EF_SEARCH
-        return cls(kind, ids, titles, str(meta.get("model_id")), str(meta.get("corpus")), index)
+        return cls(kind, ids, titles, model_id, corpus, index)
+
+
+def _strings(value: Any) -> list[str] | None:
+    """`value` when it is a list of strings, else None."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
 
 
 def ann_recall(approx: Any, exact: Any, queries: np.ndarray, k: int) -> float:

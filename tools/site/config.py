@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from tools.catalog.errors import CatalogError
 from tools.site.markdown import safe_url
 
 
@@ -52,11 +53,25 @@ class SiteConfig:
         return link.replace("/edit/", "/blob/", 1) if link else None
 
 
+class SiteConfigError(CatalogError):
+    """`mkdocs.yml` cannot be read; the message names the file and, where known, the line."""
+
+
 def read_site_config(mkdocs_yml: Path) -> SiteConfig:
     """Read the settings from `mkdocs.yml`; a missing file gives the defaults."""
     if not mkdocs_yml.is_file():
         return SiteConfig()
-    data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=IgnoreTagsLoader) or {}
+    try:
+        data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=IgnoreTagsLoader) or {}
+    except UnicodeDecodeError:
+        raise SiteConfigError(f"{mkdocs_yml}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SiteConfigError(f"{mkdocs_yml}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise SiteConfigError(f"{mkdocs_yml}{where}: {problem}") from None
     if not isinstance(data, dict):
         return SiteConfig()
     return SiteConfig(

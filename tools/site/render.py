@@ -10,6 +10,7 @@ rebuild under `mkdocs serve` touches what changed and nothing else.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -91,8 +92,21 @@ def environment() -> Environment:
     env.filters["md_inline"] = markdown_inline_html
     env.filters["safe_url"] = safe_url
     env.filters["plural"] = plural
+    env.filters["xml_text"] = xml_text
     env.globals["href"] = _href
     return env
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot hold at all, not even escaped."""
+
+
+def xml_text(value: object) -> str:
+    """A value as text an XML document can hold: characters XML forbids become U+FFFD.
+
+    Validation already refuses them; this keeps the feed well-formed for any catalog object.
+    """
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def plural(count: int, word: str) -> str:
@@ -225,55 +239,99 @@ def _json(data: Any) -> str:
 
 
 def static_files(cat: Catalog, site_src: Path) -> dict[str, Path]:
-    """Files copied as they are: `site_src/` (except theme overrides) and the demos' figures."""
+    """Files copied as they are: `site_src/` (except theme overrides) and the demos' figures.
+
+    A file reached through a symbolic link must still lie inside its folder (`site_src/`, or
+    `catalog/demos/` for a figure): RenderError otherwise, so nothing from elsewhere on the machine
+    can be published.
+    """
     out: dict[str, Path] = {}
     if site_src.is_dir():
         for path in sorted(site_src.rglob("*")):
             rel = path.relative_to(site_src)
             if path.is_file() and rel.parts[0] != THEME_DIR:
-                out[rel.as_posix()] = path
+                out[rel.as_posix()] = _inside(site_src, rel.as_posix(), "site_src")
+    demos = cat.root / "catalog" / "demos"
     for demo in cat.demos.values():
-        figure = cat.root / "catalog" / "demos" / demo.figure
-        if figure.is_file():
-            out[f"{FIGURE_DIR}/{demo.figure}"] = figure
+        if (demos / demo.figure).is_file():
+            out[f"{FIGURE_DIR}/{demo.figure}"] = _inside(demos, demo.figure, "catalog/demos")
     return out
+
+
+def _inside(folder: Path, rel: str, shown: str) -> Path:
+    """`folder/rel` when it resolves inside `folder` (links followed), else RenderError."""
+    path = folder / rel
+    if Path(rel).is_absolute() or ".." in Path(rel).parts:
+        raise RenderError(f"{shown}/{rel} is not a path inside {shown}/")
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise RenderError(f"{shown}/{rel} cannot be read ({exc})") from None
+    if not target.is_relative_to(folder.resolve()):
+        raise RenderError(
+            f"{shown}/{rel} is a symbolic link to {target}, outside {shown}/; render copies only "
+            "files inside it"
+        )
+    return path
 
 
 def sync_tree(
     out: Path, generated: Mapping[str, str], copied: Mapping[str, Path]
 ) -> tuple[int, int]:
-    """Make `out` hold exactly these files; write only what changed. Returns (written, removed)."""
+    """Make `out` hold exactly these files; write only what changed. Returns (written, removed).
+
+    Every file lands inside `out`: a path that would leave it, or a link in the tree that points
+    out of it, is a RenderError, and a failed write (a full disk) is one too.
+    """
     clash = sorted(set(generated) & set(copied))
     if clash:
         raise RenderError(f"site_src/{clash[0]} has the path of a generated file; rename it")
+    if out.exists() and not out.is_dir():
+        raise RenderError(f"{out} is a file, not a folder; choose a folder for the site")
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise RenderError(f"{out} exists and was not written by render; choose an empty folder")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("written by `python -m tools render`; do not edit\n")
-    written = 0
-    for rel, text in generated.items():
-        written += _write_if_changed(out / rel, text.encode("utf-8"))
-    for rel, src in copied.items():
-        written += _write_if_changed(out / rel, src.read_bytes())
-    keep = set(generated) | set(copied) | {MARKER}
-    removed = 0
-    for path in sorted(out.rglob("*"), reverse=True):
-        rel = path.relative_to(out).as_posix()
-        if path.is_file() and rel not in keep:
-            path.unlink()
-            removed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        _write_if_changed(out, MARKER, b"written by `python -m tools render`; do not edit\n")
+        written = 0
+        for rel, text in generated.items():
+            written += _write_if_changed(out, rel, text.encode("utf-8"))
+        for rel, src in copied.items():
+            written += _write_if_changed(out, rel, src.read_bytes())
+        keep = set(generated) | set(copied) | {MARKER}
+        removed = 0
+        for path in sorted(out.rglob("*"), reverse=True):
+            rel = path.relative_to(out).as_posix()
+            if (path.is_file() or path.is_symlink()) and rel not in keep:
+                path.unlink()
+                removed += 1
+            elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+                path.rmdir()
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise RenderError(f"could not write{where}: {exc.strerror or exc}") from None
     return written, removed
 
 
-def _write_if_changed(path: Path, data: bytes) -> int:
+def _write_if_changed(out: Path, rel: str, data: bytes) -> int:
+    parts = Path(rel).parts
+    if Path(rel).is_absolute() or ".." in parts or not parts:
+        raise RenderError(f"`{rel}` would be written outside {out}; nothing there was changed")
+    path = out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.resolve().is_relative_to(out.resolve()):
+        raise RenderError(f"{path.parent} is a link out of {out}; remove it and render again")
+    if path.is_symlink():
+        path.unlink()  # the tree is render's: a link in it is replaced, never followed
     try:
         if path.read_bytes() == data:
             return 0
     except OSError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+        pass
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise RenderError(f"could not write {path}: {exc.strerror or exc}") from None
     return 1
 
 

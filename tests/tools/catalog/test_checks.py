@@ -86,3 +86,143 @@ def test_demo_consistency(catalog_root: Path) -> None:
     tech = catalog_root / "catalog/techniques/audio-to-text.yaml"
     tech.write_text(tech.read_text().replace("related: []", "related: []\ndemos: [xray-report]"))
     assert "unknown demo `xray-report`" in _fields(catalog_root)["demos[0]"]
+
+
+DEMO = """\
+id: toy-demo
+title: Toy demo
+summary: Draws a synthetic picture.
+description: A toy.
+techniques: [x-ray-to-text]
+package: demos.toy
+command: python -m demos.toy run
+needs: {{}}
+figure: {figure}
+figure_caption: A synthetic picture.
+model_card: demos/toy/MODEL_CARD.md
+added: 2026-11-20
+"""
+
+
+def _with_demo(root: Path, figure: str = "figures/toy.png") -> Path:
+    (root / "catalog/demos/figures").mkdir(parents=True, exist_ok=True)
+    (root / "catalog/demos/figures/toy.png").write_bytes(b"\x89PNG")
+    (root / "demos/toy").mkdir(parents=True)
+    (root / "demos/toy/MODEL_CARD.md").write_text("# Toy\n")
+    demo = root / "catalog/demos/toy-demo.yaml"
+    demo.write_text(DEMO.format(figure=figure))
+    return demo
+
+
+def test_demo_paths_resolve_inside_their_folders(catalog_root: Path, tmp_path: Path) -> None:
+    _with_demo(catalog_root)
+    assert _fields(catalog_root) == {}
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.png"
+    outside.write_bytes(b"not the catalog's")
+    (catalog_root / "catalog/demos/figures/link.png").symlink_to(outside)
+    _with_demo_figure(catalog_root, "figures/link.png")
+    assert _fields(catalog_root) == {
+        "figure": "error: catalog/demos/figures/link.png resolves outside catalog/demos/ "
+        "(through a symbolic link?)"
+    }
+    card = catalog_root / "demos/toy/MODEL_CARD.md"
+    card.unlink()
+    card.symlink_to("/etc/hostname")
+    assert "model_card" in _fields(catalog_root)
+
+
+def _with_demo_figure(root: Path, figure: str) -> None:
+    (root / "catalog/demos/toy-demo.yaml").write_text(DEMO.format(figure=figure))
+
+
+def test_a_missing_figure_is_named(catalog_root: Path) -> None:
+    _with_demo(catalog_root, "figures/none.png")
+    assert _fields(catalog_root) == {
+        "figure": "error: file not found: catalog/demos/figures/none.png"
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("added: 2026-11-21", "added: 2099-01-01", "added"),
+        ("    date: 2026-11-20", "    date: 2099-06-30", "verified[0].date"),
+        ("year: 2021", "year: 2099", "year"),
+    ],
+)
+def test_dates_in_the_future_are_errors(catalog_root: Path, old: str, new: str, field: str) -> None:
+    _edit(catalog_root, old, new)
+    _, problems = validate(catalog_root)
+    assert any(
+        p.field == field and p.severity == "error" and "in the future" in p.message
+        for p in problems
+    )
+
+
+def test_future_dates_of_other_kinds(catalog_root: Path) -> None:
+    ds = catalog_root / "catalog/datasets/toy-cxr.yaml"
+    ds.write_text(ds.read_text().replace("added: 2026-11-20", "added: 2099-01-01"))
+    tech = catalog_root / "catalog/techniques/audio-to-text.yaml"
+    tech.write_text(
+        tech.read_text().replace(
+            "added: 2026-11-20",
+            "literature:\n  checked: 2030-01-01\n  note: None.\nadded: 2026-11-20",
+        )
+    )
+    _, problems = validate(catalog_root)
+    found = {(p.path.split("/")[-1], p.field) for p in problems}
+    assert found == {("toy-cxr.yaml", "added"), ("audio-to-text.yaml", "literature.checked")}
+
+
+def test_today_is_not_the_future(catalog_root: Path) -> None:
+    import datetime as dt
+
+    from tools.catalog.load import load_catalog
+    from tools.catalog.trust import check_dates
+
+    cat, _ = load_catalog(catalog_root)
+    assert check_dates(cat, today=dt.date(2026, 11, 20)) == []  # a day of slack: the 21st is fine
+    late = check_dates(cat, today=dt.date(2026, 11, 19))
+    assert [(p.path.split("/")[-1], p.field) for p in late] == [("2101.00001.yaml", "added")]
+    assert late[0].message == "2026-11-21 is in the future (today is 2026-11-19)"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "A Tеst Pаper About Reports",  # Cyrillic е and а
+        "Α Test Paper About Reports",  # Greek capital alpha
+        "A Test Paper About Reports",  # fullwidth Latin (NFKC)
+        "A Test Paper About Reports\u200b",  # zero-width space
+    ],
+)
+def test_homoglyph_duplicate_titles_are_found(catalog_root: Path, title: str) -> None:
+    second = catalog_root / "catalog/papers/2102.00002.yaml"
+    text = (catalog_root / "catalog/papers/2101.00001.yaml").read_text()
+    second.write_text(
+        text.replace("2101.00001", "2102.00002").replace("A Test Paper About Reports", title)
+    )
+    assert "same title as `catalog/papers/" in _fields(catalog_root)["title"]
+
+
+def test_fold_confusables_keeps_other_text() -> None:
+    from tools.catalog.trust import fold_confusables
+
+    assert fold_confusables("Тех Рауе") == "Tex Paye"  # Cyrillic look-alikes of Latin letters
+    assert fold_confusables("Ärzte 医学") == "Ärzte 医学"
+    assert normalise_title("Пример") != normalise_title("Example")
+
+
+def test_mixed_script_host_is_a_warning(catalog_root: Path) -> None:
+    _edit(
+        catalog_root,
+        "url: https://arxiv.org/abs/2101.00001",
+        "url: https://аrxiv.org/abs/2101.00001",
+    )
+    fields = _fields(catalog_root)
+    assert fields == {
+        "url": "warning: host `аrxiv.org` mixes letters of different scripts: is it a look-alike "
+        "of another address?"
+    }
+    _edit(catalog_root, "url: https://аrxiv.org/abs/2101.00001", "url: https://münchen.de/x")
+    assert _fields(catalog_root) == {}

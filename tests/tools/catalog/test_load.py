@@ -248,3 +248,126 @@ def test_cli_subprocess_prints_no_traceback(catalog_root: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.stdout.startswith("catalog/techniques/audio-to-text.yaml:1: -: ")
+
+
+def _break_technique(root: Path) -> None:
+    """A second, ordinary error in another file, to show the run goes on past the hostile one."""
+    path = root / "catalog/techniques/audio-to-text.yaml"
+    path.write_text(path.read_text().replace("maturity: research", "maturity: mature"))
+
+
+def _rows_for(rows: list[dict[str, str]], name: str) -> list[dict[str, str]]:
+    return [r for r in rows if r["path"].endswith(name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: deep\nx: " + "[" * 980 + "]" * 980 + "\n",
+        "id: deep\nx: " + "{a: " * 980 + "1" + "}" * 980 + "\n",
+        "id: deep\n" + "".join(" " * i + "a:\n" for i in range(400)) + " " * 400 + "b: 1\n",
+    ],
+    ids=["flow-lists", "flow-maps", "block-maps"],
+)
+def test_deep_nesting_is_one_problem(catalog_root: Path, text: str) -> None:
+    (catalog_root / "catalog/papers/deep.yaml").write_text(text)
+    _break_technique(catalog_root)
+    code, rows, _ = run_validate(catalog_root)
+    assert code == 1
+    (deep,) = _rows_for(rows, "deep.yaml")
+    assert "nested more than 32 levels deep" in deep["msg"] and deep["field"] == "-"
+    assert _rows_for(rows, "audio-to-text.yaml")  # the other file was still checked
+
+
+def test_symlink_loop_is_one_problem_each(catalog_root: Path) -> None:
+    papers = catalog_root / "catalog/papers"
+    (papers / "l1.yaml").symlink_to("l2.yaml")
+    (papers / "l2.yaml").symlink_to("l1.yaml")
+    (papers / "self.yaml").symlink_to("self.yaml")
+    _break_technique(catalog_root)
+    code, rows, _ = run_validate(catalog_root)
+    assert code == 1
+    for name in ("l1.yaml", "l2.yaml", "self.yaml"):
+        (row,) = _rows_for(rows, name)
+        assert row["msg"] == "symbolic link loop: it points back at itself"
+    assert _rows_for(rows, "audio-to-text.yaml")
+
+
+def test_a_link_out_of_the_catalog_is_refused_unread(catalog_root: Path, tmp_path: Path) -> None:
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.yaml"
+    secret.write_text("id: x\ntitle: SECRET-TOKEN-123\n")
+    (catalog_root / "catalog/papers/x.yaml").symlink_to(secret)
+    (catalog_root / "catalog/papers/gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    code, rows, out = run_validate(catalog_root)
+    assert code == 1 and "SECRET-TOKEN" not in out
+    assert _rows_for(rows, "x.yaml")[0]["msg"].startswith(
+        "symbolic link to a file outside catalog/"
+    )
+    assert _rows_for(rows, "gone.yaml")[0]["msg"] == "symbolic link to a file that does not exist"
+
+
+def test_a_link_inside_the_catalog_is_read(catalog_root: Path) -> None:
+    papers = catalog_root / "catalog/papers"
+    (papers / "2101.00001.yaml").rename(papers / "real.txt")
+    (papers / "2101.00001.yaml").symlink_to("real.txt")
+    code, _, _ = run_validate(catalog_root)
+    assert code == 0
+
+
+@pytest.mark.timeout(30)
+def test_a_fifo_named_yaml_does_not_hang(catalog_root: Path) -> None:
+    import os
+
+    os.mkfifo(catalog_root / "catalog/papers/pipe.yaml")
+    _break_technique(catalog_root)
+    code, rows, _ = run_validate(catalog_root)
+    assert code == 1
+    assert _rows_for(rows, "pipe.yaml")[0]["msg"] == "not a regular file but a FIFO (named pipe)"
+    assert _rows_for(rows, "audio-to-text.yaml")
+
+
+def test_a_device_named_yaml_is_refused(catalog_root: Path) -> None:
+    (catalog_root / "catalog/papers/zero.yaml").symlink_to("/dev/zero")
+    code, rows, _ = run_validate(catalog_root)
+    assert code == 1 and "outside catalog/" in _rows_for(rows, "zero.yaml")[0]["msg"]
+
+
+def test_a_malformed_date_does_not_hide_the_files_other_errors(catalog_root: Path) -> None:
+    path = catalog_root / "catalog/papers/2101.00001.yaml"
+    text = path.read_text().replace("added: 2026-11-21", "added: 2026-13-45")
+    path.write_text(text.replace("kind: method", "kind: bogus").replace("year: 2021", "year: x"))
+    code, rows, _ = run_validate(catalog_root)
+    assert code == 1
+    fields = {(r["field"], r["line"]) for r in rows}
+    assert {("added", "16"), ("kind", "8"), ("year", "4")} <= fields
+    added = next(r for r in rows if r["field"] == "added")
+    assert "month" in added["msg"] and "2026-13-45" in added["msg"]
+
+
+def test_a_folder_in_place_of_a_kind_folder(catalog_root: Path) -> None:
+    datasets = catalog_root / "catalog/datasets"
+    for child in datasets.iterdir():
+        child.unlink()
+    datasets.rmdir()
+    datasets.symlink_to("datasets")  # a loop where the folder should be
+    code, rows, _ = run_validate(catalog_root)
+    assert code == 1
+    assert any(r["path"] == "catalog/datasets" and "not a folder" in r["msg"] for r in rows)
+
+
+@pytest.mark.parametrize("name", ["\x1b[31mred.yaml", "new\nline.yaml", "\u202eevil.yaml"])
+def test_control_characters_in_file_names_are_escaped(catalog_root: Path, name: str) -> None:
+    (catalog_root / "catalog/papers" / name).write_text("id: [\n")
+    code, rows, out = run_validate(catalog_root)  # every line still parses as path:line: ...
+    assert code == 1 and len(rows) == 1
+    assert "\x1b" not in out and "\u202e" not in out and "\\" in rows[0]["path"]
+
+
+def test_a_non_utf8_file_name_is_shown(catalog_root: Path) -> None:
+    import os
+
+    folder = os.fsencode(catalog_root / "catalog/papers")
+    with open(os.path.join(folder, b"caf\xe9.yaml"), "w") as fh:
+        fh.write("id: [\n")
+    code, rows, _ = run_validate(catalog_root)
+    assert code == 1 and rows[0]["path"] == "catalog/papers/caf\\udce9.yaml"

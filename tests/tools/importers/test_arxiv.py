@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -42,6 +42,11 @@ class Replay(http.server.BaseHTTPRequestHandler):
         if ids == "2101.00777":
             time.sleep(1.5)
         body = (DATA / files.get(ids, "normal.xml")).read_bytes()
+        if ids in TITLES:  # the normal paper under another id, with a hostile title
+            body = body.replace(b"2101.00009", ids.encode())
+            body = body.replace(
+                b"Generating Radiology\n  Reports from Chest Radiographs", TITLES[ids].encode()
+            )
         try:
             self.send_response(200)
             self.send_header("Content-Type", "application/atom+xml")
@@ -53,6 +58,12 @@ class Replay(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+TITLES = {
+    "2101.00600": "Generating Radiology Reports " + "at length " * 60,  # 600+ characters
+    "2101.00027": "Generating Radiology Reports &#27;[31mred",  # an ESC in the title
+}
 
 
 @pytest.fixture(scope="module")
@@ -275,3 +286,126 @@ def test_from_bibtex(catalog_root: Path, tmp_path: Path) -> None:
     again = runner.invoke(app, args)
     assert again.exit_code == 1 and "exists; left unchanged" in again.output
     assert "nodoi" in again.output
+
+
+def _add(root: Path, *args: str) -> Any:
+    return runner.invoke(app, ["add-paper", *args, "--root", str(root)])
+
+
+def _added(root: Path) -> Path:
+    """2101.00009 added, with its summary written (add-paper needs a valid catalog to run)."""
+    res = _add(root, "2101.00009", "-t", "x-ray-to-text")
+    assert res.exit_code == 0, res.output
+    path = root / "catalog/papers/2101.00009.yaml"
+    path.write_text(path.read_text().replace(TODO, "Writes chest X-ray reports."))
+    return path
+
+
+TODO = "TODO write one to three sentences in your own words (never paste the abstract)."
+
+
+@pytest.mark.parametrize("hostile", sorted(TITLES))
+def test_an_update_that_would_break_the_schema_is_refused(
+    catalog_root: Path, env: str, hostile: str
+) -> None:
+    good = catalog_root / f"catalog/papers/{hostile}.yaml"
+    _added(catalog_root).rename(good)
+    good.write_text(good.read_text().replace("2101.00009", hostile))
+    before = good.read_text()
+    res = _add(catalog_root, hostile, "--update")
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert f"arXiv's metadata would make {good} invalid (title: " in " ".join(res.output.split())
+    assert "nothing was written" in res.output and "updated" not in res.output
+    assert good.read_text() == before
+
+
+def test_a_new_entry_that_would_break_the_schema_is_refused(catalog_root: Path, env: str) -> None:
+    res = _add(catalog_root, "2101.00600", "-t", "x-ray-to-text")
+    assert res.exit_code == 1 and "does not fit the schema: title" in res.output
+    assert not (catalog_root / "catalog/papers/2101.00600.yaml").exists()
+
+
+def test_imported_files_have_no_anchors_and_load(catalog_root: Path, env: str) -> None:
+    assert _add(catalog_root, "2101.00009", "-t", "x-ray-to-text").exit_code == 0
+    text = (catalog_root / "catalog/papers/2101.00009.yaml").read_text()
+    assert "&id" not in text and "*id" not in text
+    _, problems = load_catalog(catalog_root)
+    assert [p.field for p in problems] == ["summary"]  # only the TODO left for a person
+
+
+@pytest.mark.parametrize("kept", [0o644, 0o640, 0o664])
+def test_file_modes(catalog_root: Path, env: str, kept: int) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        path = _added(catalog_root)  # writing the summary in place keeps the mode add-paper gave
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644  # 0666 less the umask, as `open` gives
+        path.chmod(kept)
+        path.write_text(path.read_text().replace("title: Generating", "title: Old"))
+        assert _add(catalog_root, "2101.00009", "--update").exit_code == 0
+        assert stat.S_IMODE(path.stat().st_mode) == kept and "title: Generating" in path.read_text()
+    finally:
+        os.umask(old)
+
+
+def test_update_of_a_read_only_file_is_refused(catalog_root: Path, env: str) -> None:
+    path = _added(catalog_root)
+    path.write_text(path.read_text().replace("title: Generating", "title: Old"))
+    path.chmod(0o444)
+    before = path.read_text()
+    res = _add(catalog_root, "2101.00009", "--update")
+    assert res.exit_code == 1 and "is read-only (or immutable)" in res.output
+    assert path.read_text() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["2101.00001.yaml", "2101.00009.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"id: x\ntitle: caf\xe9\n", "not valid UTF-8"),
+        (b"id: x\nx: " + b"[" * 500 + b"]" * 500 + b"\n", "nested more than"),
+        (b"a: &x 1\nb: *x\n", "anchors and aliases"),
+    ],
+)
+def test_update_of_an_unreadable_file_is_refused(
+    catalog_root: Path, env: str, content: bytes, message: str
+) -> None:
+    from tools.catalog.load import open_catalog
+    from tools.importers.arxiv import add_paper
+
+    path = catalog_root / "catalog/papers/2101.00009.yaml"
+    path.write_bytes(content)
+    res = _add(catalog_root, "2101.00009", "--update")  # the catalog check names it first
+    assert res.exit_code == 1 and message in res.output and "Traceback" not in res.output
+    assert path.read_bytes() == content
+    path.unlink()
+    cat = open_catalog(catalog_root)
+    path.write_bytes(content)  # changed after the catalog was checked
+    with pytest.raises(ImportFailure, match=f"{message}.*fix the file first"):
+        add_paper(cat, fetcher(env).fetch("2101.00009"), ["x-ray-to-text"], update=True)
+    assert path.read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--retries", "-5"], "Invalid value for '--retries': must be at least 0"),
+        (["--retries", "11"], "Invalid value for '--retries': must be at least 0 and at most 10"),
+        (["--timeout", "0"], "Invalid value for '--timeout': must be above 0"),
+        (["--timeout", "inf"], "Invalid value for '--timeout': must be above 0"),
+    ],
+)
+def test_bad_options_are_usage_errors(
+    catalog_root: Path, env: str, args: list[str], message: str
+) -> None:
+    before = sum(Replay.hits.values())
+    res = _add(catalog_root, "2101.00009", "-t", "x-ray-to-text", *args)
+    assert res.exit_code == 2 and message in " ".join(res.output.split())
+    assert sum(Replay.hits.values()) == before  # nothing was asked of arXiv
+
+
+def test_fetcher_refuses_negative_retries() -> None:
+    with pytest.raises(ValueError, match="retries"):
+        Fetcher(retries=-5)

@@ -77,3 +77,37 @@ def test_new_paper_refuses(
     with pytest.raises(ScaffoldError, match=message):
         new_paper(cat, arxiv, doi, techniques)
     assert sorted(p.name for p in cat.folder("paper").iterdir()) == ["2101.00001.yaml"]
+
+
+def test_a_scaffold_on_a_full_disk_leaves_nothing(catalog_root: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))\n"
+        "from tools.cli import main\n"
+        "sys.argv = ['tools'] + sys.argv[1:]\n"
+        "main()\n"
+    )
+    args = ["new", "technique", "--input", "audio", "--output", "x-ray", "--root"]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args, str(catalog_root)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[3],
+        check=False,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "audio-to-x-ray.yaml: File too large; nothing was written" in done.stderr
+    folder = catalog_root / "catalog" / "techniques"
+    assert sorted(p.name for p in folder.iterdir()) == ["audio-to-text.yaml", "x-ray-to-text.yaml"]
+
+
+def test_a_scaffold_never_follows_a_planted_link(cat: Catalog, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("mine")
+    (cat.root / "catalog" / "techniques" / "audio-to-x-ray.yaml").symlink_to(target)
+    with pytest.raises(ScaffoldError, match="already exists"):
+        new_technique(cat, "audio", "x-ray", today=DAY)
+    assert target.read_text() == "mine"

@@ -84,3 +84,44 @@ def test_prune_drops_unused_vectors(tmp_path: Path, fake_encoder: Any) -> None:
     cache.prune(keep)
     cache.save()
     assert set(EmbeddingCache.open(tmp_path, "model-a").vectors) == keep
+
+
+def test_keys_of_the_wrong_type_are_rebuilt(tmp_path: Path, fake_encoder: Any) -> None:
+    import hashlib
+
+    cache = _saved(tmp_path, fake_encoder)
+    meta_path = cache.stem.with_suffix(".json")
+    meta = json.loads(meta_path.read_text())
+    meta["keys"] = [1, 2]
+    meta_path.write_text(json.dumps(meta))
+    reopened = EmbeddingCache.open(tmp_path, "model-a")
+    assert reopened.vectors == {} and "keys are not a list of text" in reopened.warnings[0]
+    meta["keys"], meta["dim"] = ["a", "b"], "16"
+    meta["sha256"] = hashlib.sha256(np.load(cache.stem.with_suffix(".npy")).tobytes()).hexdigest()
+    meta_path.write_text(json.dumps(meta))
+    assert "wrong vector type or size" in EmbeddingCache.open(tmp_path, "model-a").warnings[0]
+
+
+def test_a_folder_in_place_of_the_vectors(tmp_path: Path, fake_encoder: Any) -> None:
+    import pytest
+
+    from tools.search.errors import SearchError
+
+    cache = _saved(tmp_path, fake_encoder)
+    data = cache.stem.with_suffix(".npy")
+    data.unlink()
+    data.mkdir()
+    reopened = EmbeddingCache.open(tmp_path, "model-a")
+    assert "corrupt" in reopened.warnings[0] and reopened.dirty
+    reopened.embed(["alpha"], fake_encoder)
+    reopened.save()  # the empty folder is removed and the file written
+    assert EmbeddingCache.open(tmp_path, "model-a").warnings == []
+    data.unlink()
+    data.mkdir()
+    (data / "mine.txt").write_text("keep")
+    again = EmbeddingCache.open(tmp_path, "model-a")
+    again.embed(["beta"], fake_encoder)
+    with pytest.raises(SearchError, match="is a folder with files in it"):
+        again.save()
+    assert (data / "mine.txt").read_text() == "keep"
+    assert not list(tmp_path.glob("*.tmp"))

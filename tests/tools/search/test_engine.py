@@ -89,6 +89,40 @@ def test_index_is_reused_then_rebuilt_when_stale_or_corrupt(
     assert any("fails its checksum; rebuilt it" in n for n in again.notes)
 
 
+def test_tampered_metadata_and_folders_in_place_of_the_index(
+    root: Path, engine: SearchEngine
+) -> None:
+    import json
+
+    engine.index("technique")
+    cat, _ = load_catalog(root)
+    folder = SearchEngine(cat, SearchConfig(root=root)).index_dir
+    meta_path = folder / "technique.json"
+    meta = json.loads(meta_path.read_text())
+    meta["titles"] = ["\x1b[2J forged"] * len(meta["titles"])
+    meta_path.write_text(json.dumps(meta))
+    forged = SearchEngine(cat, SearchConfig(root=root))
+    hit = forged.search("dictation into notes", "technique", 1, Mode.dense)[0]
+    assert hit.title == "Audio to Text" and any("fails its checksum" in n for n in forged.notes)
+
+    (folder / "technique.faiss").unlink()
+    (folder / "technique.faiss").mkdir()
+    empty = SearchEngine(cat, SearchConfig(root=root))
+    assert empty.search("dictation into notes", "technique", 1)[0].id == "audio-to-text"
+    assert any("unreadable (IsADirectoryError); rebuilt it" in n for n in empty.notes)
+    assert (folder / "technique.faiss").is_file()
+
+    (folder / "technique.faiss").unlink()
+    (folder / "technique.faiss").mkdir()
+    (folder / "technique.faiss" / "mine.txt").write_text("keep")
+    full = SearchEngine(cat, SearchConfig(root=root))
+    assert full.search("dictation into notes", "technique", 1)[0].id == "audio-to-text"
+    assert any("is a folder with files in it" in n for n in full.notes)
+    assert (folder / "technique.faiss" / "mine.txt").read_text() == "keep"
+    (folder / "technique.faiss" / "mine.txt").unlink()
+    (folder / "technique.faiss").rmdir()
+
+
 def test_cli_json_contract_and_queries_file(root: Path, tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["search", "fake CT from text", "--top", "3", "--json", "--root", str(root)]

@@ -77,3 +77,73 @@ def test_garbage_metadata_is_corrupt(tmp_path: Path) -> None:
     (tmp_path / "paper.json").write_text("[1, 2", encoding="utf-8")
     with pytest.raises(IndexCorrupt, match="unreadable"):
         KindIndex.load(tmp_path, "paper")
+
+
+def _meta(tmp_path: Path) -> dict[str, object]:
+    import json
+
+    return json.loads((tmp_path / "paper.json").read_text())
+
+
+def _write_meta(tmp_path: Path, meta: dict[str, object], resign: bool) -> None:
+    import json
+
+    from tools.search.index import checksum
+
+    if resign:  # a consistent forgery: the checksum matches, so the types must be checked too
+        meta["sha256"] = checksum((tmp_path / "paper.faiss").read_bytes(), meta)
+    (tmp_path / "paper.json").write_text(json.dumps(meta))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("titles", ["\x1b[2J wiped"] * 20), ("ids", [f"q{i}" for i in range(20)]), ("corpus", "x")],
+)
+def test_metadata_is_covered_by_the_checksum(tmp_path: Path, field: str, value: object) -> None:
+    _saved(tmp_path)
+    meta = _meta(tmp_path)
+    meta[field] = value
+    _write_meta(tmp_path, meta, resign=False)
+    with pytest.raises(IndexCorrupt, match="fails its checksum"):
+        KindIndex.load(tmp_path, "paper")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("ids", list(range(20)), "ids and titles are not two lists of text"),
+        ("titles", None, "ids and titles are not two lists of text"),
+        ("titles", ["P"] * 19, "ids and titles are not two lists of text"),
+        ("dim", "16", "metadata of the wrong types"),
+        ("dim", True, "metadata of the wrong types"),
+        ("model_id", 7, "metadata of the wrong types"),
+        ("type", "hnsw", "its type disagrees with its metadata"),
+    ],
+)
+def test_wrong_types_are_corrupt_even_with_a_matching_checksum(
+    tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    _saved(tmp_path)
+    meta = _meta(tmp_path)
+    meta[field] = value
+    _write_meta(tmp_path, meta, resign=True)
+    with pytest.raises(IndexCorrupt, match=message):
+        KindIndex.load(tmp_path, "paper")
+
+
+def test_a_folder_in_place_of_the_index(tmp_path: Path) -> None:
+    from tools.search.errors import SearchError
+
+    (tmp_path / "paper.faiss").mkdir()
+    (tmp_path / "paper.json").write_text("{}")
+    with pytest.raises(IndexCorrupt, match="unreadable"):
+        KindIndex.load(tmp_path, "paper")
+    _saved(tmp_path)  # an empty folder is the cache's own: removed, and the index saved
+    assert KindIndex.load(tmp_path, "paper").ids[0] == "p0"
+    (tmp_path / "paper.faiss").unlink()
+    (tmp_path / "paper.faiss").mkdir()
+    (tmp_path / "paper.faiss" / "notes.txt").write_text("mine")
+    with pytest.raises(SearchError, match="is a folder with files in it"):
+        _saved(tmp_path)
+    assert (tmp_path / "paper.faiss" / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["paper.faiss", "paper.json"]

@@ -36,3 +36,17 @@ def test_repository_mkdocs_yml_points_docs_into_build() -> None:
     assert data["docs_dir"] == "build/docs" and data["site_dir"] == "site"
     assert "/papers/" in data["not_in_nav"] and "/datasets/" in data["not_in_nav"]
     assert data["hooks"] == ["tools/site/mkdocs_hook.py"]
+
+
+def test_a_broken_mkdocs_yml_is_one_located_message(tmp_path: Path) -> None:
+    import pytest
+
+    from tools.site.config import SiteConfigError
+
+    cfg_file = tmp_path / "mkdocs.yml"
+    cfg_file.write_text("site_name: X\nnav: [\n  - a\n bad: ]\n")
+    with pytest.raises(SiteConfigError, match=r"mkdocs\.yml:\d+: "):
+        read_site_config(cfg_file)
+    cfg_file.write_bytes(b"site_name: caf\xe9\n")
+    with pytest.raises(SiteConfigError, match="not UTF-8 text"):
+        read_site_config(cfg_file)

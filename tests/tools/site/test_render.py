@@ -264,3 +264,113 @@ def test_the_real_catalog_renders_or_reports_why(tmp_path: Path) -> None:
         assert (out / "techniques" / f"{tid}.md").is_file()
     home = (out / "index.md").read_text()
     assert all(f'data-technique="{tid}"' in home for tid in cat.techniques)
+
+
+def test_feed_stays_well_formed_with_awkward_text(root: Path, tmp_path: Path) -> None:
+    paper = root / "catalog" / "papers" / "2101.00001.yaml"
+    awkward = "R&D <script>x</script> ]]> \"quotes\" 'apostrophes' 😀 医学 עברית"
+    text = paper.read_text()
+    title = "title: A Fixture Paper About Reports"
+    assert title in text
+    paper.write_text(text.replace(title, f"title: {json.dumps(awkward, ensure_ascii=False)}"))
+    out = tmp_path / "docs"
+    _render(root, out)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.text for e in ET.parse(out / "feed.xml").getroot().iterfind("a:entry/a:title", ns)]
+    assert f"Paper: {awkward}" in titles
+
+
+def test_feed_drops_characters_xml_cannot_hold(root: Path) -> None:
+    from tools.site.config import read_site_config
+    from tools.site.render import generate
+
+    cat = open_catalog(root)
+    pid = next(iter(cat.papers))
+    # a catalog object that never went through validation (as a library caller could build)
+    cat.papers[pid] = cat.papers[pid].model_copy(update={"title": "Bad \x1b[31m \ufffe \x00 end"})
+    feed = generate(cat, read_site_config(REPO / "mkdocs.yml"))["feed.xml"]
+    ET.fromstring(feed.encode("utf-8"))  # well-formed
+    assert "Bad \ufffd[31m \ufffd \ufffd end" in feed
+
+
+def _site_root(tmp_path: Path) -> Path:
+    site = tmp_path / "site-root"
+    shutil.copytree(REPO / "site_src", site / "site_src")
+    shutil.copy(REPO / "mkdocs.yml", site / "mkdocs.yml")
+    return site
+
+
+def test_a_site_src_link_out_of_site_src_is_refused(root: Path, tmp_path: Path) -> None:
+    site = _site_root(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-KEY")
+    (site / "site_src" / "leak.txt").symlink_to(secret)
+    out = tmp_path / "docs"
+    with pytest.raises(RenderError, match=r"site_src/leak\.txt is a symbolic link to .*outside"):
+        render(open_catalog(root), out, site_root=site)
+    assert not any("SECRET" in p.read_text() for p in out.rglob("*.txt") if p.is_file())
+
+
+def test_a_site_src_link_inside_site_src_is_copied(root: Path, tmp_path: Path) -> None:
+    site = _site_root(tmp_path)
+    (site / "site_src" / "again.md").symlink_to("about.md")
+    out = tmp_path / "docs"
+    render(open_catalog(root), out, site_root=site)
+    assert (out / "again.md").read_text() == (site / "site_src" / "about.md").read_text()
+
+
+def test_writes_never_leave_the_tree(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.md").write_text("keep")
+    sync_tree(out, {"index.md": "x"}, {})
+    for rel in ("../outside/victim.md", "/tmp/abs.md", "a/../../outside/victim.md"):
+        with pytest.raises(RenderError, match="would be written outside"):
+            sync_tree(out, {rel: "overwritten"}, {})
+    (out / "assets").symlink_to(outside)  # a link planted inside the tree
+    with pytest.raises(RenderError, match="is a link out of"):
+        sync_tree(out, {"assets/victim.md": "overwritten"}, {})
+    (out / "assets").unlink()
+    (out / "page.md").symlink_to(outside / "victim.md")
+    sync_tree(out, {"page.md": "new"}, {})  # the link is replaced, not followed
+    assert (outside / "victim.md").read_text() == "keep"
+    assert (out / "page.md").read_text() == "new" and not (out / "page.md").is_symlink()
+
+
+def test_a_file_in_place_of_the_output_folder(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    out.write_text("mine")
+    with pytest.raises(RenderError, match="is a file, not a folder"):
+        sync_tree(out, {"index.md": "x"}, {})
+    assert out.read_text() == "mine"
+
+
+def test_a_full_disk_is_one_message(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))\n"
+        "from tools.cli import main\n"
+        "sys.argv = ['tools'] + sys.argv[1:]\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            "render",
+            "--no-search",
+            "--root",
+            str(root),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: could not write ") and "File too large" in done.stderr
