@@ -4,7 +4,8 @@ Each case sets up a fresh copy of the fixture catalog (tests/browser/catalogs/ba
 hostile input (a file, a link, a server's answer, a full disk, an option), runs `python -m tools`
 in a subprocess with a time limit, and checks the outcome: the exit code, a phrase of the message,
 no traceback, no hang, and where it matters that the original file is intact and no temporary file
-is left. The table has one row per case: name, exit code (expected), first line of output, verdict.
+is left. The table has one row per case: name, exit code (expected), verdict, and the output
+line holding the expected message (else the first line).
 Exit status 1 when any case is not as expected.
 
     python benchmarks/hostile_inputs.py [--only SUBSTRING] [--no-search]
@@ -1118,7 +1119,7 @@ def search_template(ctx: Context, work: Path) -> Path:
 def try_case(
     case: Case, ctx: Context, work: Path, template: Path | None
 ) -> tuple[int | None, str, str]:
-    """(exit code, first line, verdict) of one case in a fresh copy."""
+    """(exit code, telling line, verdict) of one case in a fresh copy."""
     root = work / re.sub(r"[^a-z0-9]+", "-", case.name.lower()).strip("-") / "repo"
     shutil.copytree(template if case.search and template else BASIC, root)
     BEFORE.clear()
@@ -1139,6 +1140,9 @@ def try_case(
     seconds = time.perf_counter() - start
     output = done.stdout
     first = next((line for line in output.splitlines() if line.strip()), "(no output)")
+    wanted = " ".join(case.expect.split())
+    # show the line that holds the expected message where one does (boxed usage errors wrap)
+    first = next((ln for ln in output.splitlines() if wanted in " ".join(ln.split())), first)
     problems = []
     if done.returncode != case.code:
         problems.append(f"exit {done.returncode}, expected {case.code}")
@@ -1189,7 +1193,9 @@ def main() -> int:
             print(f"{verdict[:10]:<10} {case.name}", file=sys.stderr, flush=True)
     server.shutdown()
     width = max(len(r[0]) for r in rows)
-    print(f"{'case':<{width}}  {'exit (expected)':<15}  {'verdict':<10}  first line of output")
+    print(
+        f"{'case':<{width}}  {'exit (expected)':<15}  {'verdict':<10}  line of output (the expected one, else the first)"
+    )
     for name, code, first, verdict in rows:
         print(f"{name:<{width}}  {code:<15}  {verdict:<10}  {first}")
     bad = [r for r in rows if r[3] not in ("ok", "skipped")]
