@@ -21,6 +21,8 @@ from typing import Any
 
 import torch
 
+from demos.common.runtime import Precision
+
 MODES = ("train", "greedy", "beam")
 PRECISIONS = ("fp32", "bf16")
 BATCHES = (1, 32)
@@ -64,7 +66,7 @@ def run_cell(
         model = build_model(cfg, len(tokenizer.vocab)).to(device)
     cohort = make_cohort(batch, cfg.data.image_size, seed=1)
     images = torch.as_tensor(cohort.images).to(device)
-    use_bf16 = precision == "bf16"
+    prec: Precision = "bf16" if precision == "bf16" else "fp32"
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
     lengths: list[float] = []
@@ -77,7 +79,7 @@ def run_cell(
         labels = torch.as_tensor(cohort.labels).to(device)
 
         def step() -> None:
-            with autocast(device, use_bf16):
+            with autocast(device, prec):
                 tok, cls = losses(model, images, ids, labels)
             opt.zero_grad(set_to_none=True)
             (tok + cls).backward()
@@ -88,7 +90,7 @@ def run_cell(
         d = cfg.decode
 
         def step() -> None:
-            with autocast(device, use_bf16):
+            with autocast(device, prec):
                 if mode == "greedy":
                     rows = greedy_search(model, images, d.max_len, d.block_trigrams)
                 else:
