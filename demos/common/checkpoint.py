@@ -71,8 +71,8 @@ class Checkpoint:
         try:
             target.load_state_dict(self.state[key])
         except (RuntimeError, KeyError, ValueError, TypeError, IndexError, AttributeError) as err:
-            text = str(err).strip()
-            reason = text.splitlines()[0][:200] if text else type(err).__name__
+            text = " ".join(str(err).split())
+            reason = text[:240] if text else type(err).__name__
             raise CheckpointError(
                 f"{self.path}: {key!r} state does not fit this config ({reason})"
             ) from None

@@ -26,8 +26,8 @@ MICRO = [
     "model.ddim_steps=2",
     "train.steps=3",
     "train.batch_size=4",
-    "train.progress=false",
-    "train.log_every=1",
+    "runtime.progress=false",
+    "runtime.log_every=1",
 ]
 
 
