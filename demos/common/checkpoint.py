@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +149,9 @@ def load_checkpoint(
     """
     path = checkpoint_file(path, retrain)
     try:
-        payload = torch.load(path, map_location=map_location, weights_only=True)
+        with warnings.catch_warnings():  # e.g. "Detected pickle protocol 4": the message says it
+            warnings.simplefilter("ignore", UserWarning)
+            payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # torch raises several types for corrupt or unsafe files
         raise CheckpointError(f"{path}: not a loadable checkpoint ({type(err).__name__})") from None
     if not isinstance(payload, dict) or "format" not in payload:

@@ -178,7 +178,6 @@ class Payload:
         return (os.mkdir, (str(self.target),))
 
 
-@pytest.mark.filterwarnings("ignore:Detected pickle protocol")
 @pytest.mark.parametrize("suffix", [".pt", ".bin"])
 def test_pickled_code_does_not_run(tmp_path: Path, suffix: str) -> None:
     marker = tmp_path / "pwned"
