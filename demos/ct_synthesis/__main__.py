@@ -118,7 +118,7 @@ def sample(
     prompt: Annotated[
         str | None, typer.Option(help="Prompt for every case (default: each case's row).")
     ] = None,
-    n: Annotated[int, typer.Option(help="Number of held-out cases.")] = 4,
+    n: Annotated[int, typer.Option(help="Number of held-out cases.", min=1)] = 4,
     seed: int = 0,
 ) -> None:
     """Generate images (HU, .npy) for held-out masks, with their own rows or a given prompt."""
@@ -198,7 +198,9 @@ def benchmark(
         Path, typer.Option("--out", "-o", help="Folder for the tables (Markdown + JSON).")
     ] = Path("runs/ct-benchmark"),
     what: Annotated[str, typer.Option(help="speed, ablation or all.")] = "all",
-    ablation_steps: Annotated[int, typer.Option(help="Training steps per fusion variant.")] = 600,
+    ablation_steps: Annotated[
+        int, typer.Option(help="Training steps per fusion variant.", min=1)
+    ] = 600,
 ) -> None:
     """Speed (fp32 vs bf16 per preset) and fusion ablation tables, measured on this machine."""
     from .benchmark import run_benchmarks
@@ -216,7 +218,7 @@ def figure(
     ),
     seed: int = 0,
     steps: Annotated[
-        int, typer.Option(help="Training steps of the small model behind the figure.")
+        int, typer.Option(help="Training steps of the small model behind the figure.", min=1)
     ] = 250,
 ) -> None:
     """Regenerate the catalog card figure from a fixed seed (SYNTHETIC; about 2 minutes on a CPU)."""

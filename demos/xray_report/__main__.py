@@ -63,7 +63,7 @@ def make_data(
     out: Out = Path("runs/xray-report/data"),
     preset: Preset = "tiny",
     sets: Sets = None,
-    examples: Annotated[int, typer.Option(help="Also write this many PNGs per split.")] = 4,
+    examples: Annotated[int, typer.Option(help="Also write this many PNGs per split.", min=0)] = 4,
 ) -> None:
     """Write the synthetic train/val/test cohorts (.npz + .json) and a few PNG examples."""
     from demos.xray_report.data import save_cohort
@@ -126,7 +126,7 @@ def evaluate(
 def generate(
     images: Annotated[list[Path], typer.Argument(help="PNG/JPEG/DICOM chest radiographs.")],
     checkpoint: Checkpoint = Path("runs/xray-report/checkpoint.pt"),
-    beam: Annotated[int | None, typer.Option(help="Beam size (1 = greedy).")] = None,
+    beam: Annotated[int | None, typer.Option(help="Beam size (1 = greedy).", min=1)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
     device: Annotated[str, typer.Option(help="auto, cpu, cuda, ...")] = "auto",
 ) -> None:
@@ -172,8 +172,8 @@ def benchmark(
     ] = None,
     preset: Preset = "tiny",
     device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:1, ...")] = "auto",
-    threads: Annotated[int, typer.Option(help="CPU threads per cell.")] = 1,
-    repeats: Annotated[int, typer.Option(help="Timed repetitions per cell.")] = 3,
+    threads: Annotated[int, typer.Option(help="CPU threads per cell.", min=1)] = 1,
+    repeats: Annotated[int, typer.Option(help="Timed repetitions per cell.", min=1)] = 3,
     out: Annotated[Path | None, typer.Option(help="Also write the rows as JSON here.")] = None,
 ) -> None:
     """Training throughput and generation latency: fp32 vs bf16, batch 1 and 32, greedy/beam."""
@@ -200,7 +200,7 @@ def figure(
         "catalog/demos/figures/xray-report.png"
     ),
     seed: Annotated[int, typer.Option(help="Seed of the cohort and the training run.")] = 0,
-    steps: Annotated[int, typer.Option(help="Training steps of the figure model.")] = 300,
+    steps: Annotated[int, typer.Option(help="Training steps of the figure model.", min=1)] = 300,
     checkpoint: Annotated[
         Path | None, typer.Option(help="Use this checkpoint instead of training one.")
     ] = None,

@@ -115,9 +115,12 @@ def _read_arrays(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """(N, 1, S, S) float images and (N, len(LABELS)) integer labels."""
     try:
         with np.load(path, allow_pickle=False) as arrays:
+            missing = [k for k in ("images", "labels") if k not in arrays.files]
+            if missing:
+                raise CohortError(f"{path}: not a valid cohort file: no array {missing[0]!r}")
             images, labels = np.asarray(arrays["images"]), np.asarray(arrays["labels"])
-    except KeyError as err:
-        raise CohortError(f"{path}: not a valid cohort file: no array {err}") from None
+    except CohortError:
+        raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise CohortError(f"{path}: not a valid cohort file: {err}") from None
     if images.dtype.kind != "f" or images.ndim != 4 or images.shape[1] != 1:
