@@ -27,7 +27,7 @@ def main() -> None:
     rows = []
     for kind in ("word", "wordpiece"):
         cfg = load_config(args.preset, [*args.sets, f"data.tokenizer={kind}"])
-        cfg.train.progress = False
+        cfg.runtime.progress = False
         reports = load_splits(cfg).train.reports
         tok = build_tokenizer(kind, reports)
         lengths = [len(tok.encode(r)) for r in reports]

@@ -3,7 +3,8 @@
 A demo defines a (possibly nested) dataclass whose defaults are its own defaults. A preset is a
 small TOML file or a dict of overrides; ``--set key=value`` overrides come last. Dotted keys reach
 nested dataclasses (``model.channels=16,32``). Unknown keys and values that do not parse as the
-field's type raise :class:`ConfigError` with a one-line message.
+field's type raise :class:`ConfigError` with a one-line message; a key that a demo renamed names
+its new spelling.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from .errors import DemoError
+
 T = TypeVar("T")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-class ConfigError(ValueError):
+class ConfigError(DemoError, ValueError):
     """A config key, value or preset is invalid; ``str(err)`` is a one-line message."""
 
 
@@ -139,8 +142,13 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, A
             yield key, v
 
 
-def apply_overrides(cfg: T, overrides: Mapping[str, Any] | Iterable[str]) -> T:
-    """Apply a (possibly nested) dict of values, or ``key=value`` strings, to a copy of ``cfg``."""
+def apply_overrides(
+    cfg: T, overrides: Mapping[str, Any] | Iterable[str], renamed: Mapping[str, str] | None = None
+) -> T:
+    """Apply a (possibly nested) dict of values, or ``key=value`` strings, to a copy of ``cfg``.
+
+    ``renamed`` maps keys a demo used to have to a hint naming what replaced them.
+    """
     if isinstance(overrides, Mapping):
         pairs = list(_flatten(overrides))
     else:
@@ -152,6 +160,8 @@ def apply_overrides(cfg: T, overrides: Mapping[str, Any] | Iterable[str]) -> T:
             pairs.append((key.strip(), value.strip()))
     new = copy_config(cfg)
     for key, value in pairs:
+        if renamed and key in renamed:
+            raise ConfigError(f"config key {key!r} was renamed: use {renamed[key]}")
         _set_in_place(new, key, value)
     return new
 
@@ -194,10 +204,11 @@ def build_config(
     preset: str | None = None,
     presets_dir: str | Path | None = None,
     overrides: Iterable[str] = (),
+    renamed: Mapping[str, str] | None = None,
 ) -> T:
     """Defaults of ``cls``, then the preset ``presets_dir/<preset>.toml``, then ``key=value`` items.
 
-    ``preset`` may also be a path to a ``.toml`` file.
+    ``preset`` may also be a path to a ``.toml`` file; ``renamed`` as in :func:`apply_overrides`.
     """
     cfg = cls()
     if preset is not None:
@@ -210,13 +221,19 @@ def build_config(
                 names = sorted(p.stem for p in Path(presets_dir).glob("*.toml"))
                 raise ConfigError(f"unknown preset {preset!r} (known presets: {', '.join(names)})")
         try:
-            cfg = apply_overrides(cfg, load_preset_file(candidate))
+            cfg = apply_overrides(cfg, load_preset_file(candidate), renamed)
         except ConfigError as err:
             msg = str(err)
             raise ConfigError(
                 msg if msg.startswith(str(candidate)) else f"{candidate}: {msg}"
             ) from None
-    return apply_overrides(cfg, list(overrides))
+    return apply_overrides(cfg, list(overrides), renamed)
+
+
+def check(ok: bool, key: str, message: str) -> None:
+    """Raise ``ConfigError("key: message")`` unless ``ok`` (for range checks of config values)."""
+    if not ok:
+        raise ConfigError(f"{key}: {message}")
 
 
 def describe(cfg: Any) -> list[str]:
@@ -228,6 +245,7 @@ __all__ = [
     "ConfigError",
     "apply_overrides",
     "build_config",
+    "check",
     "copy_config",
     "describe",
     "from_dict",

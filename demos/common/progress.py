@@ -42,9 +42,3 @@ class MetricsLog:
             with self.path.open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(row) + "\n")
         return row
-
-
-def read_metrics_log(path: str | Path) -> list[dict[str, Any]]:
-    """All rows of a JSONL metrics log."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]

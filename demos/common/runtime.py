@@ -1,30 +1,70 @@
-"""Runtime helpers: device, seeding, bf16 autocast, channels-last, torch.compile, DDP (torchrun)."""
+"""How a run executes: :class:`RuntimeConfig` (nested as ``runtime`` in both demos' configs) and
+the helpers it drives: device, seeding, bf16 autocast, CPU threads, ``torch.compile``."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import torch
-import torch.distributed as dist
 from torch import nn
+
+from .config import ConfigError, check
+
+Precision = Literal["fp32", "bf16"]
+
+
+@dataclass
+class RuntimeConfig:
+    """Seed, device, threads, precision, compile, EMA, gradient clipping, log and checkpoint
+    cadence, progress bar: the same fields, names and meanings in both demos."""
+
+    seed: int = 0
+    device: str = "auto"  # auto: CUDA (this process's local rank), then MPS, then CPU
+    threads: int = 1  # CPU threads for torch (ignored on GPU); 1 is fastest on a shared, busy CPU
+    precision: Precision = "fp32"  # bf16: autocast to bfloat16
+    compile: bool = False  # torch.compile the network (after wrapping it in DDP)
+    ema: float = 0.0  # decay of an exponential moving average of the weights; 0 disables it
+    grad_clip: float = 1.0  # largest gradient norm; 0 disables clipping
+    log_every: int = 50  # steps between rows of train_log.jsonl
+    ckpt_every: int = 500  # steps between checkpoints (and validation, where a demo has one)
+    progress: bool = True  # a tqdm bar on the main process
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` naming the first field out of its range."""
+        check(self.threads >= 1, "runtime.threads", f"must be at least 1, got {self.threads}")
+        check(0.0 <= self.ema < 1.0, "runtime.ema", f"must be in [0, 1), got {self.ema}")
+        check(self.grad_clip >= 0.0, "runtime.grad_clip", f"must be >= 0, got {self.grad_clip}")
+        for key in ("log_every", "ckpt_every"):
+            value = getattr(self, key)
+            check(value >= 1, f"runtime.{key}", f"must be at least 1, got {value}")
 
 
 def select_device(name: str = "auto", local_rank: int = 0) -> torch.device:
-    """``auto``: CUDA (this process's local rank), then MPS, then CPU; else ``torch.device(name)``."""
+    """``auto``: CUDA (this process's local rank), then MPS, then CPU; else ``torch.device(name)``.
+
+    An unknown or unavailable device is a :class:`ConfigError`.
+    """
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda", local_rank % torch.cuda.device_count())
         if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
             return torch.device("mps")
         return torch.device("cpu")
-    device = torch.device(name)
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ConfigError(
+            f"device {name!r}: not a device name (auto, cpu, cuda, cuda:1, mps)"
+        ) from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError(f"device {name!r} requested but CUDA is not available")
+        raise ConfigError(f"device {name!r} requested but CUDA is not available")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise ConfigError(f"device {name!r} requested but MPS is not available")
     return device
 
 
@@ -36,92 +76,11 @@ def seed_everything(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-def autocast(device: torch.device, enabled: bool) -> contextlib.AbstractContextManager[None]:
-    """bf16 autocast on ``device`` when ``enabled``, else a no-op context."""
-    if not enabled:
+def autocast(device: torch.device, precision: Precision) -> contextlib.AbstractContextManager[None]:
+    """bf16 autocast on ``device`` for ``precision="bf16"``, else a no-op context."""
+    if precision != "bf16":
         return contextlib.nullcontext()
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
-
-
-def to_channels_last(module: nn.Module, spatial_dims: int) -> nn.Module:
-    """Use the channels-last memory format (2D: ``channels_last``, 3D: ``channels_last_3d``)."""
-    fmt = torch.channels_last if spatial_dims == 2 else torch.channels_last_3d
-    return module.to(memory_format=fmt)  # type: ignore[call-overload]
-
-
-def maybe_compile(module: nn.Module, enabled: bool) -> nn.Module:
-    """``torch.compile(module)`` when ``enabled``; the module unchanged otherwise."""
-    if not enabled:
-        return module
-    compiled = torch.compile(module)
-    assert isinstance(compiled, nn.Module)
-    return compiled
-
-
-@dataclass(frozen=True)
-class DistInfo:
-    """Where this process sits in a (possibly single-process) run."""
-
-    rank: int = 0
-    local_rank: int = 0
-    world_size: int = 1
-
-    @property
-    def is_main(self) -> bool:
-        return self.rank == 0
-
-    @property
-    def enabled(self) -> bool:
-        return self.world_size > 1
-
-
-def setup_distributed(device_name: str = "auto") -> tuple[DistInfo, torch.device]:
-    """Initialise the process group when launched by ``torchrun`` (``WORLD_SIZE`` > 1).
-
-    Uses NCCL on CUDA and Gloo otherwise. Without torchrun this is a single-process no-op.
-    """
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    rank = int(os.environ.get("RANK", "0"))
-    local = int(os.environ.get("LOCAL_RANK", "0"))
-    device = select_device(device_name, local)
-    if world > 1 and not dist.is_initialized():
-        if device.type == "cuda":
-            torch.cuda.set_device(device)
-        dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
-    return DistInfo(rank=rank, local_rank=local, world_size=world), device
-
-
-def teardown_distributed(sync: bool = False) -> None:
-    """Destroy the process group if one is active.
-
-    With ``sync`` every rank first waits at a barrier, so that no rank tears down its DDP
-    communication while another (rank 0 validating or checkpointing) still runs: without it a
-    finished rank can hang in Gloo's destructor. Use ``sync`` only on the success path.
-    """
-    if dist.is_available() and dist.is_initialized():
-        if sync:
-            dist.barrier()
-        dist.destroy_process_group()
-
-
-def wrap_ddp(module: nn.Module, info: DistInfo, device: torch.device) -> nn.Module:
-    """Wrap in DistributedDataParallel when running distributed; unchanged otherwise."""
-    if not info.enabled:
-        return module
-    ids = [device.index] if device.type == "cuda" else None
-    return nn.parallel.DistributedDataParallel(module, device_ids=ids)
-
-
-def unwrap(module: nn.Module) -> nn.Module:
-    """The plain module inside DDP and/or ``torch.compile`` wrappers."""
-    inner: nn.Module = module
-    while True:
-        if isinstance(inner, nn.parallel.DistributedDataParallel):
-            inner = inner.module
-        elif isinstance(getattr(inner, "_orig_mod", None), nn.Module):
-            inner = inner._orig_mod  # type: ignore[assignment]
-        else:
-            return inner
 
 
 @contextlib.contextmanager
@@ -136,3 +95,17 @@ def num_threads(n: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(old)
+
+
+def maybe_compile(module: nn.Module, enabled: bool) -> nn.Module:
+    """``torch.compile(module)`` when ``enabled``; the module unchanged otherwise."""
+    if not enabled:
+        return module
+    compiled = torch.compile(module)
+    assert isinstance(compiled, nn.Module)
+    return compiled
+
+
+def count_parameters(module: nn.Module, trainable_only: bool = True) -> int:
+    """Number of (trainable, by default) parameter elements."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)

@@ -3,31 +3,18 @@ bad input ends with a one-line ``error: ...`` message and exit code 2, never a t
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from demos.common.checkpoint import CheckpointError
+from demos.common.cli import user_errors
 from demos.common.config import ConfigError, describe
 
 from .config import load_config
-from .counterfactual import CounterfactualError
-from .realdata import RealDataError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-F = TypeVar("F", bound=Callable[..., Any])
-USER_ERRORS = (
-    ConfigError,
-    CheckpointError,
-    CounterfactualError,
-    RealDataError,
-    FileNotFoundError,
-    IndexError,
-)
 
 Preset = Annotated[
     str, typer.Option("--preset", "-p", help="tiny (CPU), 2d-256 or 3d-128 (GPU), or a .toml path.")
@@ -38,24 +25,12 @@ Sets = Annotated[
 ]
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 Checkpoint = Annotated[
-    Path, typer.Option("--checkpoint", "-c", help="Run folder or checkpoints/last.pt.")
+    Path,
+    typer.Option(
+        "--checkpoint", "-c", help="Run folder, its checkpoint.pt or its model.safetensors."
+    ),
 ]
 Data = Annotated[Path, typer.Option("--data", "-d", help="Cohort folder written by make-data.")]
-
-
-def friendly(fn: F) -> F:
-    """Turn the library's user-facing exceptions into ``error: message`` and exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except USER_ERRORS as err:
-            msg = str(err).strip("'\"") or type(err).__name__
-            typer.echo(f"error: {msg}", err=True)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _echo_json(obj: Any) -> None:
@@ -63,7 +38,7 @@ def _echo_json(obj: Any) -> None:
 
 
 @app.command()
-@friendly
+@user_errors
 def quickstart(
     out: Out = Path("runs/ct-synthesis"),
     set_: Sets = None,
@@ -77,7 +52,7 @@ def quickstart(
 
 
 @app.command("make-data")
-@friendly
+@user_errors
 def make_data(out: Out = Path("runs/ct-data"), preset: Preset = "tiny", set_: Sets = None) -> None:
     """Write the SYNTHETIC train/test cohorts (images, masks, clinical.csv, truth.json) to OUT."""
     from .pipeline import make_data as run
@@ -88,7 +63,7 @@ def make_data(out: Out = Path("runs/ct-data"), preset: Preset = "tiny", set_: Se
 
 
 @app.command()
-@friendly
+@user_errors
 def train(
     out: Out = Path("runs/ct-train"),
     preset: Preset = "tiny",
@@ -96,7 +71,7 @@ def train(
     data: Annotated[
         Path | None, typer.Option("--data", "-d", help="Cohort folder (default: generate).")
     ] = None,
-    resume: Annotated[bool, typer.Option(help="Continue from OUT/checkpoints/last.pt.")] = False,
+    resume: Annotated[bool, typer.Option(help="Continue from OUT/checkpoint.pt.")] = False,
     show_config: Annotated[bool, typer.Option(help="Print the resolved config and exit.")] = False,
 ) -> None:
     """Train a preset (GAN or diffusion). Under torchrun this runs DDP. Real data: --set data.root=DIR."""
@@ -127,14 +102,15 @@ def train(
         train_data = make_cohort(
             cfg.data.n_train, cohort_shape(cfg), cfg.data.seed, cfg.data.p_missing, prefix="train"
         )
-    result = run(cfg, train_data, out, resume=resume)
+    result = run(cfg, train_data, out, resume=resume, echo=typer.echo)
     typer.echo(
-        f"checkpoint {result.checkpoint} ({result.steps} steps, {result.images_per_second:.1f} images/s)"
+        f"checkpoint {result.checkpoint} ({result.parameters:,} trainable parameters, "
+        f"{result.steps} steps, {result.images_per_second:.1f} images/s)"
     )
 
 
 @app.command()
-@friendly
+@user_errors
 def sample(
     checkpoint: Checkpoint,
     data: Data,
@@ -142,7 +118,7 @@ def sample(
     prompt: Annotated[
         str | None, typer.Option(help="Prompt for every case (default: each case's row).")
     ] = None,
-    n: Annotated[int, typer.Option(help="Number of held-out cases.")] = 4,
+    n: Annotated[int, typer.Option(help="Number of held-out cases.", min=1)] = 4,
     seed: int = 0,
 ) -> None:
     """Generate images (HU, .npy) for held-out masks, with their own rows or a given prompt."""
@@ -165,7 +141,7 @@ def sample(
 
 
 @app.command()
-@friendly
+@user_errors
 def counterfactual(
     checkpoint: Checkpoint,
     data: Data,
@@ -195,7 +171,7 @@ def counterfactual(
 
 
 @app.command()
-@friendly
+@user_errors
 def evaluate(
     checkpoint: Checkpoint,
     data: Data,
@@ -216,13 +192,15 @@ def evaluate(
 
 
 @app.command()
-@friendly
+@user_errors
 def benchmark(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the tables (Markdown + JSON).")
     ] = Path("runs/ct-benchmark"),
     what: Annotated[str, typer.Option(help="speed, ablation or all.")] = "all",
-    ablation_steps: Annotated[int, typer.Option(help="Training steps per fusion variant.")] = 600,
+    ablation_steps: Annotated[
+        int, typer.Option(help="Training steps per fusion variant.", min=1)
+    ] = 600,
 ) -> None:
     """Speed (fp32 vs bf16 per preset) and fusion ablation tables, measured on this machine."""
     from .benchmark import run_benchmarks
@@ -233,14 +211,14 @@ def benchmark(
 
 
 @app.command()
-@friendly
+@user_errors
 def figure(
     out: Annotated[Path, typer.Option("--out", "-o", help="PNG path.")] = Path(
         "catalog/demos/figures/ct-synthesis.png"
     ),
     seed: int = 0,
     steps: Annotated[
-        int, typer.Option(help="Training steps of the small model behind the figure.")
+        int, typer.Option(help="Training steps of the small model behind the figure.", min=1)
     ] = 250,
 ) -> None:
     """Regenerate the catalog card figure from a fixed seed (SYNTHETIC; about 2 minutes on a CPU)."""

@@ -17,12 +17,13 @@ from typing import Any
 import torch
 from torch.nn import functional as F
 
-from demos.common.runtime import autocast, select_device
+from demos.common.runtime import Precision, autocast, select_device
 
 from .config import load_config
 from .evaluate import SCORE_KEYS
 from .fusion import FUSIONS, TextBatch
 from .model import DiffusionDenoiser, Generator, build_discriminator
+from .text_encoder import EMBED_DIM
 
 # Batch sizes used for the speed measurement on a CPU (the presets' own are for GPUs).
 CPU_BATCH = {"tiny": 16, "2d-256": 2, "3d-128": 1}
@@ -36,8 +37,8 @@ def device_name(device: torch.device) -> str:
 
 def _text(b: int, device: torch.device) -> TextBatch:
     return TextBatch(
-        torch.randn(b, 384, device=device),
-        torch.randn(b, 24, 384, device=device),
+        torch.randn(b, EMBED_DIM, device=device),
+        torch.randn(b, 24, EMBED_DIM, device=device),
         torch.ones(b, 24, dtype=torch.bool, device=device),
     )
 
@@ -56,7 +57,7 @@ def speed_row(
     b = cfg.train.batch_size if device.type == "cuda" else CPU_BATCH[preset]
     spatial = (size,) * mc.spatial_dims
     net: Generator | DiffusionDenoiser = (
-        Generator(mc, 384) if kind == "gan" else DiffusionDenoiser(mc, 384)
+        Generator(mc) if kind == "gan" else DiffusionDenoiser(mc)
     ).to(device)
     disc = build_discriminator(mc).to(device) if kind == "gan" else None
     params = list(net.parameters()) + (list(disc.parameters()) if disc else [])
@@ -67,8 +68,10 @@ def speed_row(
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
 
+    precision: Precision = "bf16" if bf16 else "fp32"
+
     def step() -> None:
-        with autocast(device, bf16):
+        with autocast(device, precision):
             if isinstance(net, Generator):
                 assert disc is not None
                 fake = net(masks, torch.randn(b, mc.noise_channels, *spatial, device=device), text)
@@ -93,7 +96,7 @@ def speed_row(
     sync()
     train_ips = steps * b / (time.perf_counter() - t0)
     net.eval()
-    with torch.no_grad(), autocast(device, bf16):
+    with torch.no_grad(), autocast(device, precision):
         x = torch.randn(1, 1, *spatial, device=device)
         t0 = time.perf_counter()
         if isinstance(net, Generator):
@@ -111,7 +114,7 @@ def speed_row(
     return {
         "preset": preset,
         "kind": kind,
-        "precision": "bf16" if bf16 else "fp32",
+        "precision": precision,
         "input": "x".join(map(str, spatial)),
         "batch": b,
         "train_images_per_s": train_ips,
@@ -159,7 +162,7 @@ def ablation(steps: int, out: Path) -> list[dict[str, Any]]:
     rows = []
     for fusion in FUSIONS:
         cfg = load_config(
-            "tiny", [f"model.fusion={fusion}", f"train.steps={steps}", "train.progress=false"]
+            "tiny", [f"model.fusion={fusion}", f"train.steps={steps}", "runtime.progress=false"]
         )
         d = cfg.data
         tr = make_cohort(d.n_train, cohort_shape(cfg), d.seed, d.p_missing, prefix="train")

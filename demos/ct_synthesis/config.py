@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from demos.common.config import build_config
+from demos.common.config import build_config, check
+from demos.common.runtime import RuntimeConfig
 
 from .fusion import FusionKind
 
 PRESETS_DIR = Path(__file__).parent / "presets"
+RETRAIN = "train a new one with `python -m demos.ct_synthesis train --out RUN`"
 
 
 @dataclass
@@ -49,24 +51,23 @@ class ModelConfig:
 
 @dataclass
 class TrainConfig:
+    """Optimisation; how the run executes is in :class:`~demos.common.runtime.RuntimeConfig`."""
+
     steps: int = 1200
     batch_size: int = 16
     lr: float = 1e-3
+    warmup: int = 50  # linear warm-up steps, then cosine decay to 10 % (demos.common.fit)
     disc_lr: float = 4e-4
     lambda_rec: float = 1.0  # MSE to the image (learns the conditional mean)
     lambda_adv: float = 0.01
     lambda_fm: float = 0.01
     prompt_dropout: float = 0.1  # replace the prompt by the empty one (CFG for diffusion)
-    ema_decay: float = 0.99
-    seed: int = 0
-    device: str = "auto"
-    amp: bool = False  # bf16 autocast
-    channels_last: bool = False
-    compile: bool = False
-    threads: int = 1
-    log_every: int = 50
-    ckpt_every: int = 500
-    progress: bool = True
+    channels_last: bool = False  # channels-last memory format for the networks
+
+
+def default_runtime() -> RuntimeConfig:
+    """The shared runtime fields with this demo's default: EMA on (diffusion samples with it)."""
+    return RuntimeConfig(ema=0.99)
 
 
 @dataclass
@@ -74,13 +75,35 @@ class CTConfig:
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    runtime: RuntimeConfig = field(default_factory=default_runtime)
+
+
+#: Keys of the configs before the shared ``runtime`` section, and what replaced them.
+RENAMED = {
+    "train.amp": "runtime.precision=bf16 (or fp32)",
+    "train.ema_decay": "runtime.ema",
+    **{f"train.{k}": f"runtime.{k}" for k in ("seed", "device", "compile", "threads")},
+    **{f"train.{k}": f"runtime.{k}" for k in ("log_every", "ckpt_every", "progress")},
+}
+
+
+def validate(cfg: CTConfig) -> CTConfig:
+    """Range checks a type cannot express (ConfigError naming the key)."""
+    cfg.runtime.validate()
+    for key in ("steps", "batch_size"):
+        value = getattr(cfg.train, key)
+        check(value >= 1, f"train.{key}", f"must be at least 1, got {value}")
+    check(cfg.train.warmup >= 0, "train.warmup", f"must be >= 0, got {cfg.train.warmup}")
+    check(cfg.data.n_train >= 1, "data.n_train", f"must be at least 1, got {cfg.data.n_train}")
+    check(cfg.data.n_test >= 1, "data.n_test", f"must be at least 1, got {cfg.data.n_test}")
+    return cfg
 
 
 def load_config(
     preset: str | None = "tiny", overrides: list[str] | tuple[str, ...] = ()
 ) -> CTConfig:
     """Defaults, then ``presets/<preset>.toml``, then ``key=value`` overrides (errors are ConfigError)."""
-    cfg = build_config(CTConfig, preset, PRESETS_DIR, overrides)
+    cfg = build_config(CTConfig, preset, PRESETS_DIR, overrides, RENAMED)
     if cfg.model.image_size != cfg.data.image_size:
         cfg.model.image_size = cfg.data.image_size
-    return cfg
+    return validate(cfg)

@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from demos.common.errors import DemoError
+
 from .data import DIAGNOSES, Attributes, Case, expected_image, render_fields
 
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -18,7 +20,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 
 
-class CounterfactualError(ValueError):
+class CounterfactualError(DemoError, ValueError):
     """An unknown attribute or a value it cannot take."""
 
 

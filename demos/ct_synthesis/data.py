@@ -20,11 +20,7 @@ texture and Gaussian noise, so ``E[image_hu] ~= expected_hu``.
 
 from __future__ import annotations
 
-import csv
-import json
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -347,102 +343,3 @@ def make_cohort(
             )
         )
     return cases
-
-
-def stack(cases: list[Case], name: str) -> np.ndarray:
-    """``(N, 1, *spatial)`` array of one field of the cases."""
-    return np.stack([getattr(c, name) for c in cases])[:, None]
-
-
-def save_cohort(cases: list[Case], folder: str | Path) -> Path:
-    """Write ``cohort.npz`` (images and masks), ``clinical.csv`` (the recorded table) and
-    ``truth.json`` (anatomy and true attributes) into ``folder``."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        folder / "cohort.npz",
-        image_hu=stack(cases, "image_hu"),
-        expected_hu=stack(cases, "expected_hu"),
-        lung=stack(cases, "lung"),
-        airway=stack(cases, "airway"),
-        body=stack(cases, "body"),
-    )
-    with (folder / "clinical.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        for c in cases:
-            t = c.table
-            writer.writerow([c.case_id, *["" if v is None else v for v in asdict(t).values()]])
-    truth = [
-        {"case_id": c.case_id, "anatomy": asdict(c.anatomy), "attributes": asdict(c.attributes)}
-        for c in cases
-    ]
-    (folder / "truth.json").write_text(
-        json.dumps({"synthetic": True, "cases": truth}), encoding="utf-8"
-    )
-    return folder
-
-
-def _anatomy_from_dict(d: dict[str, Any]) -> Anatomy:
-    def segs(key: str) -> list[Segment]:
-        return [Segment(tuple(s["a"]), tuple(s["b"]), float(s["radius"])) for s in d[key]]
-
-    return Anatomy(
-        body_radii=tuple(d["body_radii"]),  # type: ignore[arg-type]
-        lung_center=tuple(d["lung_center"]),  # type: ignore[arg-type]
-        lung_radii=tuple(d["lung_radii"]),  # type: ignore[arg-type]
-        heart_center=tuple(d["heart_center"]),  # type: ignore[arg-type]
-        heart_radii=tuple(d["heart_radii"]),  # type: ignore[arg-type]
-        slice_y=float(d["slice_y"]),
-        airways=segs("airways"),
-        vessels=segs("vessels"),
-        texture_seed=int(d["texture_seed"]),
-    )
-
-
-def load_cohort(folder: str | Path) -> list[Case]:
-    """Read a cohort written by :func:`save_cohort` (missing files are a clear error)."""
-    folder = Path(folder)
-    for name in ("cohort.npz", "clinical.csv", "truth.json"):
-        if not (folder / name).is_file():
-            raise FileNotFoundError(
-                f"{folder / name}: missing (run `python -m demos.ct_synthesis make-data`)"
-            )
-    arrays = np.load(folder / "cohort.npz")
-    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))["cases"]
-    with (folder / "clinical.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    cases = []
-    for i, (t, row) in enumerate(zip(truth, rows, strict=True)):
-        table = parse_row(row)
-        cases.append(
-            Case(
-                case_id=t["case_id"],
-                anatomy=_anatomy_from_dict(t["anatomy"]),
-                attributes=Attributes(**t["attributes"]),
-                table=table,
-                **{
-                    k: arrays[k][i, 0]
-                    for k in ("image_hu", "expected_hu", "lung", "airway", "body")
-                },
-            )
-        )
-    return cases
-
-
-def parse_row(row: dict[str, str]) -> Attributes:
-    """An :class:`Attributes` from a CSV row of this cohort (empty cells are missing)."""
-
-    def get(k: str) -> str | None:
-        v = (row.get(k) or "").strip()
-        return v or None
-
-    age, py = get("age"), get("pack_years")
-    return Attributes(
-        age=None if age is None else int(float(age)),
-        sex=get("sex"),
-        smoker=get("smoker"),
-        pack_years=None if py is None else float(py),
-        diagnosis=get("diagnosis"),
-        status_1y=get("status_1y"),
-    )

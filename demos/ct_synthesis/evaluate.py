@@ -20,6 +20,7 @@ only ``smoker`` (or ``sex``, the negative control) is changed.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +28,7 @@ import numpy as np
 import torch
 from monai.metrics import PSNRMetric, SSIMMetric
 
+from .config import DataConfig
 from .counterfactual import set_attribute, true_difference
 from .data import Case
 from .dataset import masks_of
@@ -107,18 +109,13 @@ class SmokerClassifier:
             return ((x @ self.w + self.b) > 0).numpy()
 
 
-def evaluate(
-    synth: Synthesizer, test: list[Case], train: list[Case], seed: int = 1234
-) -> dict[str, Any]:
-    """All metrics of the module docstring for ``synth`` on held-out ``test`` cases."""
-    masks = masks_of(test)
-    seeds = [seed + i for i in range(len(test))]
+Generate = Callable[[list[Any]], np.ndarray]
+
+
+def counterfactual_scores(gen: Generate, test: list[Case]) -> dict[str, float]:
+    """The ``cf_*`` scores: smoker yes vs no (and sex female vs male) on the recorded rows."""
     lung = np.stack([c.lung > 0 for c in test])
     outside = np.stack([(c.body > 0) & (c.lung == 0) & (c.airway == 0) for c in test])
-
-    def gen(rows: list[Any]) -> np.ndarray:
-        return synth.generate(masks, [build_prompt(r) for r in rows], seeds)
-
     yes = gen([set_attribute(c.table, "smoker", "yes") for c in test])
     no = gen([set_attribute(c.table, "smoker", "no") for c in test])
     d_gen = yes - no
@@ -126,30 +123,32 @@ def evaluate(
     male = gen([set_attribute(c.table, "sex", "male") for c in test])
     female = gen([set_attribute(c.table, "sex", "female") for c in test])
     d_sex = female - male
-
-    measured = np.array([d_gen[i][lung[i]].mean() for i in range(len(test))])
-    truth = np.array([d_true[i][lung[i]].mean() for i in range(len(test))])
-    smoke_in = np.array([np.abs(d_gen[i][lung[i]]).mean() for i in range(len(test))])
-    metrics: dict[str, Any] = {
+    n = range(len(test))
+    measured = np.array([d_gen[i][lung[i]].mean() for i in n])
+    truth = np.array([d_true[i][lung[i]].mean() for i in n])
+    smoke_in = np.array([np.abs(d_gen[i][lung[i]]).mean() for i in n])
+    return {
         "cf_sign_accuracy": float(np.mean(np.sign(measured) == np.sign(truth))),
         "cf_relative_error": _ratio(abs(measured.mean() - truth.mean()), abs(truth.mean())),
         "cf_map_correlation": float(
-            np.mean([_pearson(d_gen[i][lung[i]], d_true[i][lung[i]]) for i in range(len(test))])
+            np.mean([_pearson(d_gen[i][lung[i]], d_true[i][lung[i]]) for i in n])
         ),
         "cf_null_ratio": _ratio(
-            float(np.mean([np.abs(d_sex[i][lung[i]]).mean() for i in range(len(test))])),
-            float(smoke_in.mean()),
+            float(np.mean([np.abs(d_sex[i][lung[i]]).mean() for i in n])), float(smoke_in.mean())
         ),
         "cf_leakage_ratio": _ratio(
-            float(np.mean([np.abs(d_gen[i][outside[i]]).mean() for i in range(len(test))])),
+            float(np.mean([np.abs(d_gen[i][outside[i]]).mean() for i in n])),
             float(smoke_in.mean()),
         ),
         "cf_mean_change_hu": float(measured.mean()),
         "cf_true_change_hu": float(truth.mean()),
     }
 
+
+def image_scores(gen: Generate, test: list[Case], cfg: DataConfig) -> dict[str, float]:
+    """SSIM, PSNR and MAE (HU, inside the body) of the image for the recorded row against the
+    noise-free expected image."""
     own = gen([c.table for c in test])
-    cfg = synth.cfg.data
     lo, span = cfg.hu_min, cfg.hu_max - cfg.hu_min
     expected = np.stack([np.clip(c.expected_hu, cfg.hu_min, cfg.hu_max) for c in test])
     pred01 = torch.from_numpy((own - lo) / span)[:, None]
@@ -159,33 +158,48 @@ def evaluate(
     psnr = PSNRMetric(max_val=1.0)(pred01, ref01)
     body = np.stack([c.body > 0 for c in test])
     assert isinstance(ssim, torch.Tensor) and isinstance(psnr, torch.Tensor)
-    metrics |= {
+    return {
         "ssim": float(ssim.mean()),
         "psnr": float(psnr.mean()),
         "mae_hu": float(np.abs(own - expected)[body].mean()),
     }
 
-    labelled_train = [c for c in train if c.attributes.smoker is not None]
+
+def attribute_scores(gen: Generate, test: list[Case], train: list[Case]) -> dict[str, float]:
+    """The smoker classifier, trained on the training images, on images generated for the test
+    rows' true smoking status (and, for reference, on the real test images)."""
+    labelled = [c for c in train if c.attributes.smoker is not None]
     clf = SmokerClassifier().fit(
         zonal_features(
-            np.stack([c.image_hu for c in labelled_train]),
-            np.stack([c.lung for c in labelled_train]),
+            np.stack([c.image_hu for c in labelled]), np.stack([c.lung for c in labelled])
         ),
-        np.array([c.attributes.smoker == "yes" for c in labelled_train]),
+        np.array([c.attributes.smoker == "yes" for c in labelled]),
     )
-    truth_smoke = np.array([c.attributes.smoker == "yes" for c in test])
-    # generate for the true smoking status (the rest of the row as recorded)
-    rows = [
+    lung = np.stack([c.lung > 0 for c in test])
+    truth = np.array([c.attributes.smoker == "yes" for c in test])
+    rows = [  # the true smoking status, the rest of the row as recorded
         replace(c.table, smoker=c.attributes.smoker, pack_years=c.attributes.pack_years)
         for c in test
     ]
-    gen_true = gen(rows)
-    metrics["attribute_accuracy"] = float(
-        np.mean(clf.predict(zonal_features(gen_true, lung)) == truth_smoke)
-    )
     real = np.stack([c.image_hu for c in test])
-    metrics["attribute_accuracy_real"] = float(
-        np.mean(clf.predict(zonal_features(real, lung)) == truth_smoke)
-    )
+    return {
+        "attribute_accuracy": float(np.mean(clf.predict(zonal_features(gen(rows), lung)) == truth)),
+        "attribute_accuracy_real": float(np.mean(clf.predict(zonal_features(real, lung)) == truth)),
+    }
+
+
+def evaluate(
+    synth: Synthesizer, test: list[Case], train: list[Case], seed: int = 1234
+) -> dict[str, Any]:
+    """All metrics of the module docstring for ``synth`` on held-out ``test`` cases."""
+    masks = masks_of(test)
+    seeds = [seed + i for i in range(len(test))]
+
+    def gen(rows: list[Any]) -> np.ndarray:
+        return synth.generate(masks, [build_prompt(r) for r in rows], seeds)
+
+    metrics: dict[str, Any] = counterfactual_scores(gen, test)
+    metrics |= image_scores(gen, test, synth.cfg.data)
+    metrics |= attribute_scores(gen, test, train)
     metrics["n_test"] = len(test)
     return metrics

@@ -10,9 +10,12 @@ from typing import Any
 
 import numpy as np
 
+from demos.common.runtime import num_threads
+
+from .cohort_files import load_cohort, save_cohort
 from .config import CTConfig, load_config
-from .counterfactual import set_attribute, true_difference
-from .data import Case, load_cohort, make_cohort, save_cohort
+from .counterfactual import CounterfactualError, set_attribute, true_difference
+from .data import Case, make_cohort
 from .dataset import masks_of
 from .evaluate import evaluate
 from .figures import counterfactual_gif, counterfactual_png
@@ -71,7 +74,7 @@ def run_counterfactual(
     2D: through up to 12 cases) into ``out``.
     """
     if not 0 <= case_index < len(cases):
-        raise IndexError(f"case index {case_index} out of range (0..{len(cases) - 1})")
+        raise CounterfactualError(f"case index {case_index} out of range (0..{len(cases) - 1})")
     out = Path(out)
     picked = cases[case_index:] + cases[:case_index]
     picked = picked[: 1 if picked[0].image_hu.ndim == 3 else 12]
@@ -125,9 +128,10 @@ def quickstart(
     tr, te = make_data(cfg, out / "data")
     result = train(cfg, tr, out)
     synth = Synthesizer.load(out)
-    metrics = evaluate(synth, te, tr)
-    cf = run_counterfactual(synth, te, "smoker", "yes", out / "figures", base="no")
-    run_counterfactual(synth, te, "sex", "female", out / "figures", base="male")
+    with num_threads(cfg.runtime.threads):
+        metrics = evaluate(synth, te, tr)
+        cf = run_counterfactual(synth, te, "smoker", "yes", out / "figures", base="no")
+        run_counterfactual(synth, te, "sex", "female", out / "figures", base="male")
     metrics |= {
         "preset": preset,
         "model": cfg.model.kind,
@@ -156,7 +160,7 @@ def make_figure(
             "tiny",
             [
                 f"train.steps={steps}",
-                f"train.seed={seed}",
+                f"runtime.seed={seed}",
                 f"data.seed={seed}",
                 "data.n_train=256",
                 "data.n_test=4",

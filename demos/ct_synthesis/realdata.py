@@ -33,6 +33,8 @@ from monai.transforms import (
     Spacingd,
 )
 
+from demos.common.errors import DemoError
+
 from .dataset import Tensors
 from .text import PREFIX, build_prompt
 
@@ -47,7 +49,7 @@ AIIB23_TEMPLATES: dict[str, str] = {
 SUFFIXES = (".nii.gz", ".nii", ".dcm", "")
 
 
-class RealDataError(ValueError):
+class RealDataError(DemoError, ValueError):
     """A missing file, folder, column or case in a real-data folder."""
 
 

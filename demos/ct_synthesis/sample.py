@@ -13,15 +13,15 @@ import torch
 from monai.inferers import sliding_window_inference
 from monai.networks.schedulers import DDIMScheduler
 
-from demos.common.checkpoint import load_checkpoint
-from demos.common.config import from_dict
-from demos.common.text_encoder import FrozenTextEncoder
+from demos.common.checkpoint import Checkpoint, load_checkpoint
 
-from .config import CTConfig, ModelConfig
+from .config import RETRAIN, CTConfig, ModelConfig
 from .dataset import to_hu
+from .export import import_weights
 from .fusion import TextBatch
-from .model import DiffusionDenoiser, Generator, add_coords
+from .model import DiffusionDenoiser, Generator, add_coords, build_network
 from .text import EMPTY_PROMPT, TextConditioner
+from .text_encoder import FrozenTextEncoder
 
 
 def make_noise(shape: Sequence[int], seeds: Sequence[int]) -> torch.Tensor:
@@ -114,21 +114,19 @@ class Synthesizer:
 
     @classmethod
     def load(cls, path: str | Path, encoder: FrozenTextEncoder | None = None) -> Synthesizer:
-        """From ``OUT/checkpoints/last.pt`` (or a run folder holding it)."""
+        """From a run folder, its ``checkpoint.pt`` or its ``model.safetensors``."""
         path = Path(path)
-        if path.is_dir():
-            path = path / "checkpoints" / "last.pt"
-        ck = load_checkpoint(path)
-        cfg = from_dict(CTConfig, ck.config)
-        net = (
-            Generator(cfg.model, 384)
-            if cfg.model.kind == "gan"
-            else DiffusionDenoiser(cfg.model, 384)
-        )
+        if path.suffix == ".safetensors":
+            parts, config = import_weights(path)
+            ck = Checkpoint(path, 0, config, dict(parts), retrain=RETRAIN)
+        else:
+            ck = load_checkpoint(path, retrain=RETRAIN)
+        cfg = ck.config_as(CTConfig)
+        net = build_network(cfg)
         # EMA weights for diffusion; the GAN's own weights (its batch-norm statistics belong to them)
-        net.load_state_dict(ck.state["ema" if cfg.model.kind == "diffusion" else "net"])
+        ck.restore(net, "ema" if cfg.model.kind == "diffusion" and "ema" in ck.state else "model")
         cond = TextConditioner(encoder)
-        cond.load_state_dict(ck.state["text"])
+        ck.restore(cond, "text")
         return cls(cfg, net, cond)
 
     def generate(

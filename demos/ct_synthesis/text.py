@@ -15,11 +15,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from demos.common.text_encoder import FrozenTextEncoder
-
 from .data import Attributes
 from .fusion import TextBatch
-from .model import Standardizer
+from .text_encoder import EMBED_DIM, FrozenTextEncoder
 
 PREFIX = "Lung CT scan."
 EMPTY_PROMPT = PREFIX  # the unconditional prompt: every value missing
@@ -59,6 +57,26 @@ def build_prompt(
     return " ".join(parts)
 
 
+class Standardizer(nn.Module):
+    """``(v - mean) / std`` of pooled text vectors, with statistics fitted on the training prompts."""
+
+    mean: torch.Tensor
+    std: torch.Tensor
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(dim))
+        self.register_buffer("std", torch.ones(dim))
+
+    @torch.no_grad()
+    def fit(self, pooled: torch.Tensor) -> None:
+        self.mean.copy_(pooled.mean(0))
+        self.std.copy_(pooled.std(0).clamp_min(1e-4))
+
+    def forward(self, pooled: torch.Tensor) -> torch.Tensor:
+        return (pooled - self.mean) / self.std
+
+
 @functools.cache
 def shared_encoder() -> FrozenTextEncoder:
     """One frozen MiniLM per process."""
@@ -70,7 +88,7 @@ class TextConditioner(nn.Module):
 
     _encoder: FrozenTextEncoder | None
 
-    def __init__(self, encoder: FrozenTextEncoder | None = None, dim: int = 384) -> None:
+    def __init__(self, encoder: FrozenTextEncoder | None = None, dim: int = EMBED_DIM) -> None:
         super().__init__()
         self.standardizer = Standardizer(dim)
         # kept out of the module tree: the frozen encoder is not part of the saved state

@@ -1,17 +1,17 @@
 """Training: GAN (MSE + LSGAN + feature matching, pix2pixHD-style) or diffusion (epsilon MSE).
 
-Device-agnostic; bf16 autocast, channels-last, torch.compile and DDP (torchrun) are config switches.
-Checkpoints (with the config) are written atomically to ``OUT/checkpoints/last.pt``; ``resume=True``
-continues from it. Metrics go to ``OUT/train_log.jsonl``.
+This module builds the networks, the batches and the demo's step functions; the loop itself is
+:func:`demos.common.fit.fit` (EMA, gradient clipping, LR schedule, logging, checkpoints, DDP,
+``torch.compile``, bf16 autocast: the ``runtime`` config section). Checkpoints go to
+``RUN/checkpoint.pt`` (state ``model``, ``optimizer``, ``scheduler``, ``ema``, ``text`` and, for the
+GAN, ``discriminator`` and ``discriminator_optimizer``); ``resume=True`` continues from it. The
+weights used for sampling are also exported to ``RUN/model.safetensors`` (see ``export.py``).
 """
 
 from __future__ import annotations
 
-import math
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import torch
 from monai.losses import PatchAdversarialLoss
@@ -19,44 +19,24 @@ from monai.networks.schedulers import DDPMScheduler
 from torch import nn
 from torch.nn import functional as F
 
-from demos.common.checkpoint import export_safetensors, load_checkpoint, save_checkpoint
+from demos.common.checkpoint import Checkpoint, resume_checkpoint
 from demos.common.config import to_dict
-from demos.common.ema import EMA
-from demos.common.progress import MetricsLog, progress
-from demos.common.runtime import (
-    autocast,
-    maybe_compile,
-    seed_everything,
-    setup_distributed,
-    teardown_distributed,
-    to_channels_last,
-    unwrap,
-    wrap_ddp,
-)
+from demos.common.fit import FitResult, StepFn, Trainee, fit, warmup_cosine
+from demos.common.session import Session, start_session
 
-from .config import CTConfig
+from .config import RETRAIN, CTConfig
 from .data import Case
 from .dataset import PatchSampler, Tensors, to_tensors
+from .export import export_weights
 from .fusion import TextBatch
-from .model import MASK_CHANNELS, DiffusionDenoiser, Generator, add_coords, build_discriminator
+from .model import MASK_CHANNELS, add_coords, build_discriminator, build_network
 from .text import EMPTY_PROMPT, TextConditioner
 
 
-@dataclass
-class TrainResult:
-    checkpoint: Path
-    steps: int
-    seconds: float
-    images_per_second: float
-    final_loss: float
-
-
-def build_network(cfg: CTConfig, text_dim: int = 384) -> Generator | DiffusionDenoiser:
-    return (
-        Generator(cfg.model, text_dim)
-        if cfg.model.kind == "gan"
-        else DiffusionDenoiser(cfg.model, text_dim)
-    )
+def to_channels_last(module: nn.Module, spatial_dims: int) -> nn.Module:
+    """Use the channels-last memory format (2D: ``channels_last``, 3D: ``channels_last_3d``)."""
+    fmt = torch.channels_last if spatial_dims == 2 else torch.channels_last_3d
+    return module.to(memory_format=fmt)  # type: ignore[call-overload]
 
 
 def _pad_like(tb: TextBatch, length: int) -> TextBatch:
@@ -68,16 +48,150 @@ def _pad_like(tb: TextBatch, length: int) -> TextBatch:
     return TextBatch(tb.pooled, tokens, mask)
 
 
-def _lr_lambda(total: int) -> Any:
-    warmup = max(1, min(50, total // 10))
+class Batches:
+    """Random training batches: images (B, 1, *P), masks (B, 2 [+ d], *P), text with prompt
+    dropout (the empty prompt instead, with probability ``train.prompt_dropout``)."""
 
-    def f(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        progress_ = (step - warmup) / max(1, total - warmup)
-        return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress_)))
+    def __init__(
+        self, cfg: CTConfig, data: Tensors, cond: TextConditioner, session: Session, start: int
+    ) -> None:
+        mc = cfg.model
+        self.data, self.device, self.p_drop = data, session.device, cfg.train.prompt_dropout
+        self.text = cond(data.prompts)
+        self.empty = _pad_like(cond([EMPTY_PROMPT]), self.text.tokens.shape[1])
+        self.coords = mc.kind == "gan" and mc.coords
+        seed = session.batch_seed(start)
+        self.sampler = PatchSampler(mc.patch_size, mc.spatial_dims, seed) if mc.patch_size else None
+        self.gen = session.generator(start)  # also draws the GAN's noise and diffusion's eps, t
 
-    return f
+    def __call__(self, n: int) -> tuple[torch.Tensor, torch.Tensor, TextBatch]:
+        idx = torch.randint(0, len(self.data.prompts), (n,), generator=self.gen)
+        imgs, masks = self.data.images[idx], self.data.masks[idx]
+        if self.coords:
+            masks = add_coords(masks)  # before cropping: patches keep global coordinates
+        if self.sampler is not None:
+            imgs, masks = self.sampler(imgs, masks)
+        text = self.text.index(idx)
+        drop = torch.rand(n, generator=self.gen) < self.p_drop
+        if drop.any():
+            e = self.empty.expand(n)
+            text = TextBatch(
+                torch.where(drop[:, None], e.pooled, text.pooled),
+                torch.where(drop[:, None, None], e.tokens, text.tokens),
+                torch.where(drop[:, None], e.mask, text.mask),
+            )
+        return imgs.to(self.device), masks.to(self.device), text.to(self.device)
+
+
+def gan_step(
+    cfg: CTConfig,
+    session: Session,
+    batches: Batches,
+    disc: nn.Module,
+    opt_d: torch.optim.Optimizer,
+) -> StepFn:
+    """One discriminator update inside, then the generator loss: MSE + LSGAN + feature matching."""
+    tc, mc, device = cfg.train, cfg.model, session.device
+    adv = PatchAdversarialLoss(criterion="least_squares")
+
+    def step(net: nn.Module, _step: int) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        imgs, masks, text = batches(tc.batch_size)
+        shape = (imgs.shape[0], mc.noise_channels, *imgs.shape[2:])
+        noise = torch.randn(*shape, generator=batches.gen).to(device)
+        labels = masks[:, :MASK_CHANNELS]  # the discriminator sees image + masks
+        with session.autocast():
+            fake = net(masks, noise, text)  # (B, 1, *P)
+            d_real, feat_real = disc(torch.cat([imgs, labels], 1))
+            d_fake, _ = disc(torch.cat([fake.detach(), labels], 1))
+            loss_d = 0.5 * (
+                adv(d_real, target_is_real=True, for_discriminator=True)
+                + adv(d_fake, target_is_real=False, for_discriminator=True)
+            )
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        with session.autocast():
+            g_fake, feat_fake = disc(torch.cat([fake, labels], 1))
+            rec = F.mse_loss(fake.float(), imgs)
+            loss_adv = adv(g_fake, target_is_real=True, for_discriminator=False)
+            fm = sum(
+                F.l1_loss(ff.float(), fr.detach().float())
+                for fs, rs in zip(feat_fake, feat_real, strict=True)
+                for ff, fr in zip(fs, rs, strict=True)
+            )
+            loss = tc.lambda_rec * rec + tc.lambda_adv * loss_adv + tc.lambda_fm * fm
+        return loss, {
+            "loss_rec": rec.detach(),
+            "loss_adv": loss_adv.detach(),
+            "loss_d": loss_d.detach(),
+        }
+
+    return step
+
+
+def diffusion_step(cfg: CTConfig, session: Session, batches: Batches) -> StepFn:
+    """Epsilon-prediction MSE at a random DDPM timestep."""
+    tc, mc, device = cfg.train, cfg.model, session.device
+    ddpm = DDPMScheduler(num_train_timesteps=mc.diffusion_steps, schedule="scaled_linear_beta")
+
+    def step(net: nn.Module, _step: int) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        imgs, masks, text = batches(tc.batch_size)
+        eps = torch.randn(imgs.shape, generator=batches.gen).to(device)
+        n = imgs.shape[0]
+        ts = torch.randint(0, mc.diffusion_steps, (n,), generator=batches.gen).to(device)
+        noisy = ddpm.add_noise(original_samples=imgs, noise=eps, timesteps=ts)
+        with session.autocast():
+            pred = net(noisy, masks, ts, text)
+        loss = F.mse_loss(pred.float(), eps)
+        return loss, {"loss_eps": loss.detach()}
+
+    return step
+
+
+def _fit(
+    session: Session,
+    cfg: CTConfig,
+    data: Tensors,
+    out: Path,
+    ck: Checkpoint | None,
+    cond: TextConditioner,
+    echo: Callable[[str], None] | None,
+) -> FitResult:
+    tc, mc, device = cfg.train, cfg.model, session.device
+    cond.fit(data.prompts)
+    batches = Batches(cfg, data, cond, session, ck.step if ck else 0)
+    net = build_network(cfg).to(device)
+    disc = build_discriminator(mc).to(device) if mc.kind == "gan" else None
+    if tc.channels_last:
+        to_channels_last(net, mc.spatial_dims)  # in place: Module.to changes the parameters
+        if disc is not None:
+            to_channels_last(disc, mc.spatial_dims)
+    betas = (0.5, 0.999) if disc is not None else (0.9, 0.999)
+    opt = torch.optim.AdamW(net.parameters(), lr=tc.lr, betas=betas)
+    trainee = Trainee(net, opt, warmup_cosine(opt, tc.warmup, tc.steps), {"text": cond})
+    if disc is not None:
+        opt_d = torch.optim.AdamW(disc.parameters(), lr=tc.disc_lr, betas=(0.5, 0.999))
+        trainee.others |= {"discriminator": disc, "discriminator_optimizer": opt_d}
+        step = gan_step(cfg, session, batches, session.prepare(disc), opt_d)
+    else:
+        step = diffusion_step(cfg, session, batches)
+    result = fit(
+        session,
+        trainee,
+        step,
+        steps=tc.steps,
+        batch_size=tc.batch_size,
+        out_dir=out,
+        config=to_dict(cfg),
+        resume=ck,
+        echo=echo,
+        desc=f"train {mc.kind}",
+    )
+    if session.info.is_main:  # diffusion samples with the EMA weights, the GAN with its own
+        use_ema = mc.kind == "diffusion" and result.ema is not None
+        weights = result.ema.state_dict() if use_ema and result.ema else net.state_dict()
+        export_weights(out / "model.safetensors", weights, cond.state_dict(), to_dict(cfg))
+    return result
 
 
 def train(
@@ -86,151 +200,12 @@ def train(
     out_dir: str | Path,
     resume: bool = False,
     conditioner: TextConditioner | None = None,
-) -> TrainResult:
-    """Train ``cfg.model.kind`` on synthetic cases or real tensors; returns where the checkpoint is and how fast it ran."""
+    echo: Callable[[str], None] | None = None,
+) -> FitResult:
+    """Train ``cfg.model.kind`` on synthetic cases or real tensors; returns where the checkpoint
+    is and how fast it ran. ``resume`` continues from ``out_dir/checkpoint.pt`` when there is one."""
     out = Path(out_dir)
-    info, device = setup_distributed(cfg.train.device)
-    torch.set_num_threads(cfg.train.threads)
-    seed_everything(cfg.train.seed + info.rank)
-    tc, mc = cfg.train, cfg.model
-
+    ck = resume_checkpoint(out, RETRAIN) if resume else None
     data = to_tensors(train_cases, cfg.data) if isinstance(train_cases, list) else train_cases
-    cond = conditioner or TextConditioner()
-    cond.fit(data.prompts)
-    text_all = cond(data.prompts)
-    empty = _pad_like(cond([EMPTY_PROMPT]), text_all.tokens.shape[1])
-
-    net = build_network(cfg).to(device)
-    ema = EMA(net, tc.ema_decay)
-    disc = build_discriminator(mc).to(device) if mc.kind == "gan" else None
-    if tc.channels_last:
-        to_channels_last(net, mc.spatial_dims)  # in place: Module.to changes the parameters
-        if disc is not None:
-            to_channels_last(disc, mc.spatial_dims)
-    opt = torch.optim.AdamW(
-        net.parameters(), lr=tc.lr, betas=(0.5, 0.999) if disc else (0.9, 0.999)
-    )
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(tc.steps))
-    opt_d = (
-        torch.optim.AdamW(disc.parameters(), lr=tc.disc_lr, betas=(0.5, 0.999)) if disc else None
-    )
-    start = 0
-    ckpt_path = out / "checkpoints" / "last.pt"
-    if resume and ckpt_path.is_file():
-        ck = load_checkpoint(ckpt_path, map_location=device)
-        net.load_state_dict(ck.state["net"])
-        ema.load_state_dict(ck.state["ema"])
-        opt.load_state_dict(ck.state["opt"])
-        sched.load_state_dict(ck.state["sched"])
-        if disc is not None and opt_d is not None:
-            disc.load_state_dict(ck.state["disc"])
-            opt_d.load_state_dict(ck.state["opt_d"])
-        start = ck.step
-    model = maybe_compile(wrap_ddp(net, info, device), tc.compile)
-    dmodel = maybe_compile(wrap_ddp(disc, info, device), tc.compile) if disc is not None else None
-    adv = PatchAdversarialLoss(criterion="least_squares")
-    ddpm = DDPMScheduler(num_train_timesteps=mc.diffusion_steps, schedule="scaled_linear_beta")
-    sampler = (
-        PatchSampler(mc.patch_size, mc.spatial_dims, tc.seed + info.rank) if mc.patch_size else None
-    )
-    gen = torch.Generator().manual_seed(tc.seed * 1000 + info.rank)
-    log = MetricsLog(out / "train_log.jsonl", enabled=info.is_main)
-
-    def batch(n: int) -> tuple[torch.Tensor, torch.Tensor, TextBatch]:
-        idx = torch.randint(0, len(data.prompts), (n,), generator=gen)
-        imgs, masks = data.images[idx], data.masks[idx]
-        if isinstance(net, Generator) and mc.coords:
-            masks = add_coords(masks)  # before cropping: patches keep global coordinates
-        if sampler is not None:
-            imgs, masks = sampler(imgs, masks)
-        text = text_all.index(idx)
-        drop = torch.rand(n, generator=gen) < tc.prompt_dropout
-        if drop.any():
-            e = empty.expand(n)
-            text = TextBatch(
-                torch.where(drop[:, None], e.pooled, text.pooled),
-                torch.where(drop[:, None, None], e.tokens, text.tokens),
-                torch.where(drop[:, None], e.mask, text.mask),
-            )
-        return imgs.to(device), masks.to(device), text.to(device)
-
-    def save(step: int) -> None:
-        if not info.is_main:
-            return
-        state: dict[str, Any] = {
-            "net": unwrap(net).state_dict(),
-            "ema": ema.state_dict(),
-            "opt": opt.state_dict(),
-            "sched": sched.state_dict(),
-            "text": cond.state_dict(),
-        }
-        if disc is not None and opt_d is not None:
-            state |= {"disc": disc.state_dict(), "opt_d": opt_d.state_dict()}
-        save_checkpoint(ckpt_path, step=step, config=to_dict(cfg), state=state)
-
-    net.train()
-    t0 = time.perf_counter()
-    loss_value = float("nan")
-    steps = range(start, tc.steps)
-    for step in progress(
-        steps, total=len(steps), desc=f"train {mc.kind}", enabled=tc.progress and info.is_main
-    ):
-        imgs, masks, text = batch(tc.batch_size)
-        row: dict[str, float] = {}
-        if mc.kind == "gan":
-            assert dmodel is not None and opt_d is not None
-            noise = torch.randn(
-                imgs.shape[0], mc.noise_channels, *imgs.shape[2:], generator=gen
-            ).to(device)
-            with autocast(device, tc.amp):
-                fake = model(masks, noise, text)
-                labels = masks[:, :MASK_CHANNELS]  # the discriminator sees image + masks
-                real_in = torch.cat([imgs, labels], 1)
-                d_real, feat_real = dmodel(real_in)
-                d_fake, _ = dmodel(torch.cat([fake.detach(), labels], 1))
-                loss_d = 0.5 * (
-                    adv(d_real, target_is_real=True, for_discriminator=True)
-                    + adv(d_fake, target_is_real=False, for_discriminator=True)
-                )
-            opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            opt_d.step()
-            with autocast(device, tc.amp):
-                g_fake, feat_fake = dmodel(torch.cat([fake, labels], 1))
-                rec = F.mse_loss(fake.float(), imgs)
-                loss_adv = adv(g_fake, target_is_real=True, for_discriminator=False)
-                fm = sum(
-                    F.l1_loss(ff.float(), fr.detach().float())
-                    for fs, rs in zip(feat_fake, feat_real, strict=True)
-                    for ff, fr in zip(fs, rs, strict=True)
-                )
-                loss = tc.lambda_rec * rec + tc.lambda_adv * loss_adv + tc.lambda_fm * fm
-            row = {"loss_rec": rec.item(), "loss_adv": loss_adv.item(), "loss_d": loss_d.item()}
-        else:
-            eps = torch.randn(imgs.shape, generator=gen).to(device)
-            ts = torch.randint(0, mc.diffusion_steps, (imgs.shape[0],), generator=gen).to(device)
-            noisy = ddpm.add_noise(original_samples=imgs, noise=eps, timesteps=ts)
-            with autocast(device, tc.amp):
-                pred = model(noisy, masks, ts, text)
-            loss = F.mse_loss(pred.float(), eps)
-            row = {"loss_eps": loss.item()}
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        ema.update(unwrap(net))
-        loss_value = loss.item()
-        if (step + 1) % tc.log_every == 0 or step + 1 == tc.steps:
-            log.log(step + 1, loss=loss_value, lr=float(sched.get_last_lr()[0]), **row)
-        if (step + 1) % tc.ckpt_every == 0:
-            save(step + 1)
-    seconds = time.perf_counter() - t0
-    save(tc.steps)
-    if info.is_main:
-        weights = ema.state_dict() if mc.kind == "diffusion" else unwrap(net).state_dict()
-        export_safetensors(out / "model.safetensors", weights, to_dict(cfg))
-    del model, dmodel  # release DDP's reducers while the process group is alive
-    teardown_distributed(sync=True)
-    n_done = (tc.steps - start) * tc.batch_size * info.world_size
-    return TrainResult(ckpt_path, tc.steps, seconds, n_done / max(seconds, 1e-9), loss_value)
+    with start_session(cfg.runtime) as session:
+        return _fit(session, cfg, data, out, ck, conditioner or TextConditioner(), echo)

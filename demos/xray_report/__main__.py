@@ -1,20 +1,19 @@
 """Command line: ``python -m demos.xray_report COMMAND`` (quickstart, make-data, train, ...).
 
-A thin layer: each command calls library functions and turns their errors into one line.
+A thin layer: each command calls library functions; bad input ends with a one-line
+``error: ...`` message and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from demos.common.checkpoint import CheckpointError
+from demos.common.cli import user_errors
 from demos.common.config import ConfigError, describe
 from demos.xray_report.config import load_config, presets
 
@@ -34,31 +33,12 @@ Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 Checkpoint = Annotated[Path, typer.Option("--checkpoint", "-c", help="A checkpoint.pt to load.")]
 
 
-@contextmanager
-def _clear_errors() -> Iterator[None]:
-    """Turn expected errors into ``error: <one line>`` and exit status 1."""
-    from demos.xray_report.realdata import DatasetError, ImageError
-    from demos.xray_report.tokenizer import EmptyReportError
-
-    try:
-        yield
-    except (
-        ConfigError,
-        CheckpointError,
-        ImageError,
-        DatasetError,
-        EmptyReportError,
-        ValueError,
-    ) as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(1) from None
-
-
 def _echo(msg: str) -> None:
     typer.echo(msg)
 
 
 @app.command()
+@user_errors
 def quickstart(
     out: Out = Path("runs/xray-report"), preset: Preset = "tiny", sets: Sets = None
 ) -> None:
@@ -69,9 +49,8 @@ def quickstart(
     from demos.xray_report.pipeline import check_targets, summary_table
     from demos.xray_report.pipeline import quickstart as run
 
-    with _clear_errors():
-        cfg = load_config(preset, sets or [])
-        metrics = run(cfg, out, echo=_echo)
+    cfg = load_config(preset, sets or [])
+    metrics = run(cfg, out, echo=_echo)
     typer.echo(summary_table(metrics))
     for target, ok in check_targets(metrics).items():
         typer.echo(f"{'met' if ok else 'NOT met'}: {target}")
@@ -79,22 +58,22 @@ def quickstart(
 
 
 @app.command("make-data")
+@user_errors
 def make_data(
     out: Out = Path("runs/xray-report/data"),
     preset: Preset = "tiny",
     sets: Sets = None,
-    examples: Annotated[int, typer.Option(help="Also write this many PNGs per split.")] = 4,
+    examples: Annotated[int, typer.Option(help="Also write this many PNGs per split.", min=0)] = 4,
 ) -> None:
     """Write the synthetic train/val/test cohorts (.npz + .json) and a few PNG examples."""
     from demos.xray_report.data import save_cohort
     from demos.xray_report.pipeline import save_png
     from demos.xray_report.train import load_splits
 
-    with _clear_errors():
-        cfg = load_config(preset, sets or [])
-        if cfg.data.source != "synthetic":
-            raise ValueError("make-data writes the synthetic cohort; set data.source=synthetic")
-        splits = load_splits(cfg)
+    cfg = load_config(preset, sets or [])
+    if cfg.data.source != "synthetic":
+        raise ConfigError("make-data writes the synthetic cohort; set data.source=synthetic")
+    splits = load_splits(cfg)
     for name in ("train", "val", "test"):
         cohort = getattr(splits, name)
         save_cohort(cohort, out / f"{name}.npz")
@@ -105,6 +84,7 @@ def make_data(
 
 
 @app.command()
+@user_errors
 def train(
     out: Out = Path("runs/xray-report"),
     preset: Preset = "tiny",
@@ -115,16 +95,19 @@ def train(
     """Train a preset (torchrun --nproc_per_node N -m demos.xray_report train for DDP)."""
     from demos.xray_report.train import train as run
 
-    with _clear_errors():
-        cfg = load_config(preset, sets or [])
-        if show_config:
-            typer.echo("\n".join(describe(cfg)))
-            return
-        path = run(cfg, out, resume=resume, echo=_echo)
-    typer.echo(f"wrote {path}")
+    cfg = load_config(preset, sets or [])
+    if show_config:
+        typer.echo("\n".join(describe(cfg)))
+        return
+    result = run(cfg, out, resume=resume, echo=_echo)
+    typer.echo(
+        f"wrote {result.checkpoint} ({result.parameters:,} trainable parameters, "
+        f"{result.steps} steps, {result.images_per_second:.1f} images/s)"
+    )
 
 
 @app.command()
+@user_errors
 def evaluate(
     checkpoint: Checkpoint = Path("runs/xray-report/checkpoint.pt"),
     out: Out = Path("runs/xray-report"),
@@ -133,17 +116,17 @@ def evaluate(
     """Score a checkpoint and the baselines on its test split; write OUT/metrics.json."""
     from demos.xray_report.pipeline import evaluate_checkpoint, summary_table
 
-    with _clear_errors():
-        ev = evaluate_checkpoint(checkpoint, out, device=device)
+    ev = evaluate_checkpoint(checkpoint, out, device=device)
     typer.echo(summary_table(ev.metrics))
     typer.echo(f"wrote {out / 'metrics.json'}")
 
 
 @app.command()
+@user_errors
 def generate(
     images: Annotated[list[Path], typer.Argument(help="PNG/JPEG/DICOM chest radiographs.")],
     checkpoint: Checkpoint = Path("runs/xray-report/checkpoint.pt"),
-    beam: Annotated[int | None, typer.Option(help="Beam size (1 = greedy).")] = None,
+    beam: Annotated[int | None, typer.Option(help="Beam size (1 = greedy).", min=1)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
     device: Annotated[str, typer.Option(help="auto, cpu, cuda, ...")] = "auto",
 ) -> None:
@@ -156,19 +139,18 @@ def generate(
     from demos.xray_report.sample import generate as run
     from demos.xray_report.train import load_trained
 
-    with _clear_errors():
-        trained = load_trained(checkpoint, select_device(device))
-        d = trained.config.decode
-        batch = np.stack([load_image(p, trained.config.data.image_size) for p in images])
-        reports, probs = run(
-            trained.model,
-            trained.tokenizer,
-            batch,
-            beam_size=beam or d.beam_size,
-            max_len=d.max_len,
-            block_trigrams=d.block_trigrams,
-            length_penalty=d.length_penalty,
-        )
+    trained = load_trained(checkpoint, select_device(device))
+    d = trained.config.decode
+    batch = np.stack([load_image(p, trained.config.data.image_size) for p in images])
+    reports, probs = run(
+        trained.model,
+        trained.tokenizer,
+        batch,
+        beam_size=beam or d.beam_size,
+        max_len=d.max_len,
+        block_trigrams=d.block_trigrams,
+        length_penalty=d.length_penalty,
+    )
     typer.echo(
         f"note: model trained on {trained.config.data.source} data; research and education only, "
         "not a clinical reading",
@@ -183,28 +165,28 @@ def generate(
 
 
 @app.command()
+@user_errors
 def benchmark(
     checkpoint: Annotated[
         Path | None, typer.Option(help="Time this trained model (else random weights).")
     ] = None,
     preset: Preset = "tiny",
     device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:1, ...")] = "auto",
-    threads: Annotated[int, typer.Option(help="CPU threads per cell.")] = 1,
-    repeats: Annotated[int, typer.Option(help="Timed repetitions per cell.")] = 3,
+    threads: Annotated[int, typer.Option(help="CPU threads per cell.", min=1)] = 1,
+    repeats: Annotated[int, typer.Option(help="Timed repetitions per cell.", min=1)] = 3,
     out: Annotated[Path | None, typer.Option(help="Also write the rows as JSON here.")] = None,
 ) -> None:
     """Training throughput and generation latency: fp32 vs bf16, batch 1 and 32, greedy/beam."""
     from demos.xray_report.benchmark import markdown_table, run_speed_benchmark
 
-    with _clear_errors():
-        rows = run_speed_benchmark(
-            repeats=repeats,
-            preset=preset,
-            checkpoint=checkpoint,
-            device=device,
-            threads=threads,
-            echo=_echo,
-        )
+    rows = run_speed_benchmark(
+        repeats=repeats,
+        preset=preset,
+        checkpoint=checkpoint,
+        device=device,
+        threads=threads,
+        echo=_echo,
+    )
     typer.echo(markdown_table(rows))
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -212,12 +194,13 @@ def benchmark(
 
 
 @app.command()
+@user_errors
 def figure(
     out: Annotated[Path, typer.Option(help="PNG to write.")] = Path(
         "catalog/demos/figures/xray-report.png"
     ),
     seed: Annotated[int, typer.Option(help="Seed of the cohort and the training run.")] = 0,
-    steps: Annotated[int, typer.Option(help="Training steps of the figure model.")] = 300,
+    steps: Annotated[int, typer.Option(help="Training steps of the figure model.", min=1)] = 300,
     checkpoint: Annotated[
         Path | None, typer.Option(help="Use this checkpoint instead of training one.")
     ] = None,
@@ -225,7 +208,7 @@ def figure(
     """Regenerate the catalog figure (synthetic radiographs, generated vs reference reports)."""
     from demos.xray_report.figure import figure_config, make_figure
 
-    with _clear_errors(), tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as work:
         cfg = figure_config(load_config("tiny"), seed, steps)
         make_figure(cfg, out, Path(work), checkpoint)
     typer.echo(f"wrote {out}")

@@ -21,6 +21,8 @@ from typing import Any
 
 import torch
 
+from demos.common.runtime import Precision
+
 MODES = ("train", "greedy", "beam")
 PRECISIONS = ("fp32", "bf16")
 BATCHES = (1, 32)
@@ -29,6 +31,72 @@ BATCHES = (1, 32)
 def _sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
+
+
+def _cell_model(
+    preset: str, checkpoint: str | None, device: torch.device, batch: int
+) -> tuple[Any, Any, Any]:
+    """(config, model, tokenizer): a trained checkpoint, or the preset with random weights."""
+    from demos.xray_report.config import load_config
+    from demos.xray_report.data import make_cohort
+    from demos.xray_report.tokenizer import build_tokenizer
+    from demos.xray_report.train import build_model, load_trained
+
+    if checkpoint:
+        trained = load_trained(Path(checkpoint), device)
+        return trained.config, trained.model, trained.tokenizer
+    cfg = load_config(preset)
+    cohort = make_cohort(max(batch, 64), cfg.data.image_size, seed=0)
+    tokenizer = build_tokenizer(cfg.data.tokenizer, cohort.reports)
+    return cfg, build_model(cfg, len(tokenizer.vocab)).to(device), tokenizer
+
+
+def _cell_step(
+    mode: str,
+    prec: Precision,
+    cfg: Any,
+    model: Any,
+    tokenizer: Any,
+    cohort: Any,
+    device: torch.device,
+) -> tuple[Callable[[], None], list[float]]:
+    """The timed callable of one cell and the list it appends mean report lengths to."""
+    from demos.common.runtime import autocast
+    from demos.xray_report.sample import beam_search, greedy_search
+    from demos.xray_report.tokenizer import encode_reports
+    from demos.xray_report.train import _pad, losses
+
+    images = torch.as_tensor(cohort.images).to(device)
+    lengths: list[float] = []
+    if mode == "train":
+        model.train()
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+        seqs, _ = encode_reports(tokenizer, cohort.reports, cfg.data.max_len)
+        ids = _pad(seqs).to(device)
+        labels = torch.as_tensor(cohort.labels).to(device)
+
+        def train_step() -> None:
+            with autocast(device, prec):
+                tok, cls = losses(model, images, ids, labels)
+            opt.zero_grad(set_to_none=True)
+            (tok + cls).backward()
+            opt.step()
+
+        return train_step, lengths
+    model.eval()
+    d = cfg.decode
+
+    def decode_step() -> None:
+        with autocast(device, prec):
+            if mode == "greedy":
+                rows = greedy_search(model, images, d.max_len, d.block_trigrams)
+            else:
+                rows = beam_search(
+                    model, images, d.max_len, d.beam_size, d.block_trigrams, d.length_penalty
+                )
+        lengths.append(sum(len(r) for r in rows) / len(rows))
+
+    return decode_step, lengths
 
 
 def run_cell(
@@ -42,61 +110,19 @@ def run_cell(
     threads: int,
 ) -> dict[str, Any]:
     """Time one cell in this process; returns a table row."""
-    from demos.common.runtime import autocast, select_device
-    from demos.xray_report.config import load_config
+    from demos.common.runtime import select_device
     from demos.xray_report.data import make_cohort
-    from demos.xray_report.sample import beam_search, greedy_search
-    from demos.xray_report.tokenizer import build_tokenizer, encode_reports
-    from demos.xray_report.train import _pad, build_model, load_trained, losses
 
     torch.manual_seed(0)
     device = select_device(device_name)
     if device.type == "cpu":
         torch.set_num_threads(threads)
-    if checkpoint:
-        trained = load_trained(Path(checkpoint), device)
-        cfg, model = trained.config, trained.model
-        tokenizer = trained.tokenizer
-    else:
-        cfg = load_config(preset)
-        cohort = make_cohort(max(batch, 64), cfg.data.image_size, seed=0)
-        tokenizer = build_tokenizer(cfg.data.tokenizer, cohort.reports)
-        model = build_model(cfg, len(tokenizer.vocab)).to(device)
+    cfg, model, tokenizer = _cell_model(preset, checkpoint, device, batch)
     cohort = make_cohort(batch, cfg.data.image_size, seed=1)
-    images = torch.as_tensor(cohort.images).to(device)
-    use_bf16 = precision == "bf16"
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
-    lengths: list[float] = []
-
-    if mode == "train":
-        model.train()
-        opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
-        seqs, _ = encode_reports(tokenizer, cohort.reports, cfg.data.max_len)
-        ids = _pad(seqs).to(device)
-        labels = torch.as_tensor(cohort.labels).to(device)
-
-        def step() -> None:
-            with autocast(device, use_bf16):
-                tok, cls = losses(model, images, ids, labels)
-            opt.zero_grad(set_to_none=True)
-            (tok + cls).backward()
-            opt.step()
-
-    else:
-        model.eval()
-        d = cfg.decode
-
-        def step() -> None:
-            with autocast(device, use_bf16):
-                if mode == "greedy":
-                    rows = greedy_search(model, images, d.max_len, d.block_trigrams)
-                else:
-                    rows = beam_search(
-                        model, images, d.max_len, d.beam_size, d.block_trigrams, d.length_penalty
-                    )
-            lengths.append(sum(len(r) for r in rows) / len(rows))
-
+    prec: Precision = "bf16" if precision == "bf16" else "fp32"
+    step, lengths = _cell_step(mode, prec, cfg, model, tokenizer, cohort, device)
     step()
     _sync(device)
     times = []

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from demos.common.config import build_config
+from demos.common.config import build_config, check
+from demos.common.runtime import RuntimeConfig
 
 PRESETS_DIR = Path(__file__).parent / "presets"
+RETRAIN = "train a new one with `python -m demos.xray_report train --out RUN`"
 
 
 @dataclass
@@ -51,24 +53,15 @@ class ModelConfig:
 
 @dataclass
 class TrainConfig:
-    """Optimisation and runtime."""
+    """Optimisation; how the run executes is in :class:`~demos.common.runtime.RuntimeConfig`
+    (``runtime.ema`` > 0 keeps EMA weights, which evaluation and generation then use)."""
 
     steps: int = 1500
     batch_size: int = 32
     lr: float = 1e-3
     weight_decay: float = 0.01
-    warmup: int = 100
+    warmup: int = 100  # linear warm-up steps, then cosine decay to 10 % (demos.common.fit)
     cls_weight: float = 1.0  # weight of the finding-classification loss
-    grad_clip: float = 1.0
-    ema: float = 0.0  # EMA decay of the weights used for evaluation; 0 disables
-    bf16: bool = False
-    compile: bool = False
-    device: str = "auto"
-    threads: int = 1  # CPU threads (ignored on GPU); 1 is fastest on a shared, busy CPU
-    seed: int = 0
-    log_every: int = 50
-    ckpt_every: int = 500
-    progress: bool = True
 
 
 @dataclass
@@ -88,6 +81,33 @@ class XrayConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     decode: DecodeConfig = field(default_factory=DecodeConfig)
+    runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+
+
+#: Keys of the configs before the shared ``runtime`` section, and what replaced them.
+RENAMED = {
+    "train.bf16": "runtime.precision=bf16 (or fp32)",
+    **{f"train.{k}": f"runtime.{k}" for k in ("ema", "grad_clip", "compile", "device", "threads")},
+    **{f"train.{k}": f"runtime.{k}" for k in ("seed", "log_every", "ckpt_every", "progress")},
+}
+
+
+def validate(cfg: XrayConfig) -> XrayConfig:
+    """Range checks a type cannot express (ConfigError naming the key)."""
+    cfg.runtime.validate()
+    for key in ("steps", "batch_size"):
+        value = getattr(cfg.train, key)
+        check(value >= 1, f"train.{key}", f"must be at least 1, got {value}")
+    check(cfg.train.warmup >= 0, "train.warmup", f"must be >= 0, got {cfg.train.warmup}")
+    d = cfg.data
+    check(d.image_size >= 32, "data.image_size", f"must be at least 32, got {d.image_size}")
+    for key, least in (("n_train", 1), ("n_val", 1), ("n_test", 2), ("max_len", 3)):
+        value = getattr(d, key)
+        check(value >= least, f"data.{key}", f"must be at least {least}, got {value}")
+    for key in ("beam_size", "batch_size"):
+        value = getattr(cfg.decode, key)
+        check(value >= 1, f"decode.{key}", f"must be at least 1, got {value}")
+    return cfg
 
 
 def presets() -> list[str]:
@@ -97,4 +117,4 @@ def presets() -> list[str]:
 
 def load_config(preset: str | None = "tiny", overrides: Iterable[str] = ()) -> XrayConfig:
     """Defaults, then ``preset`` (a name or a ``.toml`` path), then ``key=value`` overrides."""
-    return build_config(XrayConfig, preset, PRESETS_DIR, overrides)
+    return validate(build_config(XrayConfig, preset, PRESETS_DIR, overrides, RENAMED))

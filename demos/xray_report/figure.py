@@ -17,12 +17,12 @@ from demos.xray_report.train import Trained, load_splits, load_trained, train
 def figure_config(cfg: XrayConfig, seed: int, steps: int) -> XrayConfig:
     """The tiny preset shortened to ``steps`` and seeded with ``seed`` (a figure in ~1-2 min)."""
     cfg.data.seed = seed
-    cfg.train.seed = seed
+    cfg.runtime.seed = seed
     cfg.train.steps = steps
     cfg.train.warmup = min(cfg.train.warmup, max(1, steps // 10))
-    cfg.train.ckpt_every = steps
-    cfg.train.progress = False
-    cfg.train.log_every = max(1, steps)
+    cfg.runtime.ckpt_every = steps
+    cfg.runtime.progress = False
+    cfg.runtime.log_every = max(1, steps)
     cfg.data.n_test = 4
     return cfg
 
@@ -89,7 +89,7 @@ def render_figure(
 def make_figure(cfg: XrayConfig, out: Path, work: Path, checkpoint: Path | None = None) -> Path:
     """Train ``cfg`` (unless ``checkpoint`` is given), then draw four fresh synthetic test studies."""
     if checkpoint is None:
-        checkpoint = train(cfg, work, splits=load_splits(cfg), echo=lambda _: None)
+        checkpoint = train(cfg, work, splits=load_splits(cfg), echo=lambda _: None).checkpoint
     trained = load_trained(checkpoint)
     d = trained.config.data
     test = make_cohort(4, d.image_size, cfg.data.seed + 2, d.prevalence)

@@ -18,6 +18,7 @@ from monai.networks.blocks import Convolution, ResidualUnit, TransformerBlock
 from monai.networks.nets import ViT
 from torch import nn
 
+from demos.common.config import ConfigError
 from demos.xray_report.config import ModelConfig
 
 
@@ -99,15 +100,15 @@ class ReportGenerator(nn.Module):
     ) -> None:
         super().__init__()
         if cfg.dim % cfg.heads:
-            raise ValueError(
+            raise ConfigError(
                 f"model.dim ({cfg.dim}) must be divisible by model.heads ({cfg.heads})"
             )
         if cfg.encoder == "cnn" and image_size % 2 ** len(cfg.channels):
-            raise ValueError(
+            raise ConfigError(
                 f"data.image_size ({image_size}) must be divisible by 2**{len(cfg.channels)}"
             )
         if cfg.encoder == "vit" and image_size % cfg.patch:
-            raise ValueError(f"data.image_size ({image_size}) must be divisible by model.patch")
+            raise ConfigError(f"data.image_size ({image_size}) must be divisible by model.patch")
         self.cfg = cfg
         self.max_len = max_len
         self.encoder: nn.Module = (
@@ -185,7 +186,3 @@ class ReportGenerator(nn.Module):
         """Teacher forcing: (B, 1, S, S), (B, T) -> token logits (B, T, V), finding logits (B, L)."""
         memory, finding_logits = self.encode(images)
         return self.decode(memory, ids), finding_logits
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

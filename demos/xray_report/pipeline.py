@@ -81,7 +81,7 @@ def evaluate_checkpoint(
     trained = load_trained(checkpoint, select_device(device))
     cfg = trained.config
     splits = splits or load_splits(cfg)
-    with num_threads(cfg.train.threads if next(trained.model.parameters()).is_cpu else None):
+    with num_threads(cfg.runtime.threads if next(trained.model.parameters()).is_cpu else None):
         ev = evaluate(trained, splits.train, splits.test, cfg.decode, cfg.data.seed)
     write_metrics(ev.metrics, out / "metrics.json")
     write_examples(out / "examples", splits.test, ev.reports, ev.probabilities, n_examples)
@@ -96,7 +96,7 @@ def quickstart(cfg: XrayConfig, out: Path, echo: Callable[[str], None] = print) 
         f"cohort: {len(splits.train)} train / {len(splits.val)} val / {len(splits.test)} test "
         f"synthetic studies at {cfg.data.image_size} px ({time.perf_counter() - t0:.0f} s)"
     )
-    checkpoint = train(cfg, out, splits=splits, echo=echo)
+    checkpoint = train(cfg, out, splits=splits, echo=echo).checkpoint
     t1 = time.perf_counter()
     echo(f"trained {cfg.train.steps} steps ({t1 - t0:.0f} s so far)")
     ev = evaluate_checkpoint(checkpoint, out, splits)

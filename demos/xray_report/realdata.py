@@ -32,15 +32,16 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from demos.common.errors import DemoError
 from demos.xray_report.data import LABELS, PATHOLOGIES, Cohort
 from demos.xray_report.labeler import label_vector
 
 
-class ImageError(ValueError):
+class ImageError(DemoError, ValueError):
     """An input image cannot be read or has no usable pixels."""
 
 
-class DatasetError(ValueError):
+class DatasetError(DemoError, ValueError):
     """A dataset folder does not have the expected layout."""
 
 

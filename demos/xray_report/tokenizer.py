@@ -14,13 +14,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
+from demos.common.errors import DemoError
+
 PAD, BOS, EOS, UNK = 0, 1, 2, 3
 SPECIALS = ("[PAD]", "[BOS]", "[EOS]", "[UNK]")
 
 _TOKEN = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 
 
-class EmptyReportError(ValueError):
+class EmptyReportError(DemoError, ValueError):
     """A report has no text to learn from."""
 
 
@@ -98,7 +100,7 @@ class WordPieceTokenizer:
     def __init__(self, vocab: Sequence[str]) -> None:
         from tokenizers import Tokenizer
 
-        from demos.common.text_encoder import minilm_path
+        from demos.common.minilm import minilm_path
 
         if tuple(vocab[:4]) != SPECIALS:
             raise ValueError(f"vocabulary must start with {SPECIALS}")

@@ -1,13 +1,13 @@
-"""Training loop: teacher-forced report loss + finding-classification loss.
+"""The report demo's step function: teacher-forced report loss + finding-classification loss.
 
-CPU or GPU, bf16 autocast, DDP under ``torchrun`` (each rank draws its own batches), atomic
-checkpoints with the config and tokenizer inside, resume, optional EMA weights, a JSONL log.
+The loop is :func:`demos.common.fit.fit` (CPU or GPU, bf16 autocast, DDP under ``torchrun`` with
+each rank drawing its own batches, EMA, gradient clipping, the LR schedule, ``RUN/checkpoint.pt``
+with the tokenizer in ``extra``, resume, ``RUN/train_log.jsonl``); validation losses are logged
+with every periodic checkpoint.
 """
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,20 +16,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from demos.common.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from demos.common.config import ConfigError, from_dict, to_dict
-from demos.common.ema import EMA
-from demos.common.progress import MetricsLog, progress
-from demos.common.runtime import (
-    autocast,
-    maybe_compile,
-    num_threads,
-    seed_everything,
-    setup_distributed,
-    teardown_distributed,
-    wrap_ddp,
-)
-from demos.xray_report.config import XrayConfig
+from demos.common.checkpoint import Checkpoint, CheckpointError, load_checkpoint, resume_checkpoint
+from demos.common.config import to_dict
+from demos.common.fit import FitResult, StepFn, Trainee, fit, warmup_cosine
+from demos.common.runtime import Precision, autocast
+from demos.common.session import Session, start_session
+from demos.xray_report.config import RETRAIN, XrayConfig
 from demos.xray_report.data import LABELS, Cohort, make_cohort
 from demos.xray_report.model import ReportGenerator
 from demos.xray_report.tokenizer import (
@@ -39,8 +31,6 @@ from demos.xray_report.tokenizer import (
     encode_reports,
     tokenizer_from_dict,
 )
-
-CHECKPOINT = "checkpoint.pt"
 
 
 @dataclass
@@ -76,14 +66,6 @@ def _pad(seqs: list[list[int]]) -> torch.Tensor:
     return torch.tensor([s + [PAD] * (width - len(s)) for s in seqs], dtype=torch.long)
 
 
-def _lr_factor(step: int, warmup: int, total: int) -> float:
-    """Linear warm-up then cosine decay to 10 %."""
-    if step < warmup:
-        return (step + 1) / warmup
-    t = (step - warmup) / max(1, total - warmup)
-    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, t)))
-
-
 def losses(
     model: nn.Module, images: torch.Tensor, ids: torch.Tensor, labels: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -102,7 +84,7 @@ def validation_loss(
     cohort: Cohort,
     seqs: list[list[int]],
     device: torch.device,
-    bf16: bool,
+    precision: Precision,
     batch_size: int = 64,
 ) -> tuple[float, float]:
     """Mean token and finding losses over (up to 256 studies of) a held-out cohort."""
@@ -114,12 +96,83 @@ def validation_loss(
         stop = min(start + batch_size, n)
         x = torch.as_tensor(cohort.images[start:stop]).to(device)
         y = torch.as_tensor(cohort.labels[start:stop]).to(device)
-        with autocast(device, bf16):
+        with autocast(device, precision):
             tok, cls = losses(model, x, _pad(seqs[start:stop]).to(device), y)
         tok_sum += tok.item() * (stop - start)
         cls_sum += cls.item() * (stop - start)
     model.train(was_training)
     return tok_sum / n, cls_sum / n
+
+
+def report_step(
+    cfg: XrayConfig, session: Session, cohort: Cohort, seqs: list[list[int]], start: int
+) -> StepFn:
+    """A random batch of ``cohort`` per step; loss = token CE + ``cls_weight`` x finding BCE."""
+    t, device = cfg.train, session.device
+    images, labels = torch.as_tensor(cohort.images), torch.as_tensor(cohort.labels)
+    gen = session.generator(start)
+
+    def step(net: nn.Module, _step: int) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        idx = torch.randint(len(images), (t.batch_size,), generator=gen)
+        x = images[idx].to(device, non_blocking=True)
+        ids = _pad([seqs[i] for i in idx.tolist()]).to(device)
+        y = labels[idx].to(device)
+        with session.autocast():
+            tok_loss, cls_loss = losses(net, x, ids, y)
+        loss = tok_loss + t.cls_weight * cls_loss
+        return loss, {"token_loss": tok_loss.detach(), "finding_loss": cls_loss.detach()}
+
+    return step
+
+
+def _tokenizer(ckpt: Checkpoint) -> ReportTokenizer:
+    try:
+        return tokenizer_from_dict(ckpt.extra["tokenizer"])
+    except (KeyError, ValueError, TypeError) as err:
+        raise CheckpointError(
+            f"{ckpt.path}: no usable tokenizer in the checkpoint ({err})"
+        ) from None
+
+
+def _fit(
+    session: Session,
+    cfg: XrayConfig,
+    out_dir: Path,
+    splits: Splits | None,
+    ck: Checkpoint | None,
+    echo: Callable[[str], None],
+) -> FitResult:
+    t, device, is_main = cfg.train, session.device, session.info.is_main
+    splits = splits or load_splits(cfg)
+    tokenizer = _tokenizer(ck) if ck else build_tokenizer(cfg.data.tokenizer, splits.train.reports)
+    seqs, truncated = encode_reports(tokenizer, splits.train.reports, cfg.data.max_len)
+    if truncated and is_main:
+        echo(f"note: {truncated} training reports truncated to {cfg.data.max_len} tokens")
+    model = build_model(cfg, len(tokenizer.vocab)).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=t.lr, weight_decay=t.weight_decay)
+    extra = {"tokenizer": tokenizer.to_dict(), "labels": list(LABELS)}
+    trainee = Trainee(model, opt, warmup_cosine(opt, t.warmup, t.steps), extra=extra)
+    val_seqs = encode_reports(tokenizer, splits.val.reports, cfg.data.max_len)[0]
+
+    def validate() -> dict[str, float]:
+        prec = cfg.runtime.precision
+        v_tok, v_cls = validation_loss(model, splits.val, val_seqs, device, prec)
+        return {"val_token_loss": v_tok, "val_finding_loss": v_cls}
+
+    if ck is not None and is_main:
+        echo(f"resuming from {ck.path} at step {ck.step}")
+    return fit(
+        session,
+        trainee,
+        report_step(cfg, session, splits.train, seqs, ck.step if ck else 0),
+        steps=t.steps,
+        batch_size=t.batch_size,
+        out_dir=out_dir,
+        config=to_dict(cfg),
+        resume=ck,
+        validate=validate if val_seqs else None,
+        echo=echo,
+    )
 
 
 def train(
@@ -129,116 +182,12 @@ def train(
     splits: Splits | None = None,
     resume: bool = False,
     echo: Callable[[str], None] = print,
-) -> Path:
-    """Train and write ``out_dir/checkpoint.pt``; returns its path."""
-    t = cfg.train
-    info, device = setup_distributed(t.device)
+) -> FitResult:
+    """Train and write ``out_dir/checkpoint.pt`` (``resume``: continue from it when present)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    ckpt_path = out_dir / CHECKPOINT
-    try:
-        with num_threads(t.threads if device.type == "cpu" else None):
-            seed_everything(t.seed)
-            splits = splits or load_splits(cfg)
-            start_step = 0
-            state = None
-            if resume and ckpt_path.is_file():
-                state = load_checkpoint(ckpt_path)
-                tokenizer = tokenizer_from_dict(state.extra["tokenizer"])
-                start_step = state.step
-            else:
-                tokenizer = build_tokenizer(cfg.data.tokenizer, splits.train.reports)
-            seqs, truncated = encode_reports(tokenizer, splits.train.reports, cfg.data.max_len)
-            if truncated and info.is_main:
-                echo(f"note: {truncated} training reports truncated to {cfg.data.max_len} tokens")
-            model = build_model(cfg, len(tokenizer.vocab)).to(device)
-            opt = torch.optim.AdamW(model.parameters(), lr=t.lr, weight_decay=t.weight_decay)
-            sched = torch.optim.lr_scheduler.LambdaLR(
-                opt, lambda s: _lr_factor(s, t.warmup, t.steps)
-            )
-            ema = EMA(model, t.ema) if t.ema > 0 else None
-            if state is not None:
-                try:
-                    model.load_state_dict(state.state["model"])
-                except RuntimeError:
-                    raise CheckpointError(
-                        f"{ckpt_path}: cannot resume: the saved weights do not fit this config"
-                    ) from None
-                opt.load_state_dict(state.state["optimizer"])
-                sched.load_state_dict(state.state["scheduler"])
-                if ema is not None and "ema" in state.state:
-                    ema.load_state_dict(state.state["ema"])
-                echo(f"resumed from {ckpt_path} at step {start_step}")
-            val_seqs = encode_reports(tokenizer, splits.val.reports, cfg.data.max_len)[0]
-            net = wrap_ddp(maybe_compile(model, t.compile), info, device)
-            images = torch.as_tensor(splits.train.images)
-            labels = torch.as_tensor(splits.train.labels)
-            gen = torch.Generator().manual_seed(t.seed * 1000 + info.rank + start_step)
-            log = MetricsLog(out_dir / "train_log.jsonl", enabled=info.is_main)
-
-            def save(step: int) -> None:
-                if not info.is_main:
-                    return
-                states = {
-                    "model": model.state_dict(),
-                    "optimizer": opt.state_dict(),
-                    "scheduler": sched.state_dict(),
-                }
-                if ema is not None:
-                    states["ema"] = ema.state_dict()
-                extra = {"tokenizer": tokenizer.to_dict(), "labels": list(LABELS)}
-                save_checkpoint(
-                    ckpt_path, step=step, config=to_dict(cfg), state=states, extra=extra
-                )
-
-            net.train()
-            tic = time.perf_counter()
-            seen = 0
-            steps = range(start_step, t.steps)
-            for step in progress(steps, total=len(steps), desc="train", enabled=t.progress):
-                idx = torch.randint(len(images), (t.batch_size,), generator=gen)
-                x = images[idx].to(device, non_blocking=True)
-                ids = _pad([seqs[i] for i in idx.tolist()]).to(device)
-                y = labels[idx].to(device)
-                with autocast(device, t.bf16):
-                    tok_loss, cls_loss = losses(net, x, ids, y)
-                loss = tok_loss + t.cls_weight * cls_loss
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                if t.grad_clip > 0:
-                    nn.utils.clip_grad_norm_(model.parameters(), t.grad_clip)
-                opt.step()
-                sched.step()
-                if ema is not None:
-                    ema.update(model)
-                seen += t.batch_size
-                if (step + 1) % t.log_every == 0 or step + 1 == t.steps:
-                    rate = seen * info.world_size / (time.perf_counter() - tic)
-                    row = log.log(
-                        step + 1,
-                        loss=loss.item(),
-                        token_loss=tok_loss.item(),
-                        finding_loss=cls_loss.item(),
-                        lr=float(sched.get_last_lr()[0]),
-                        images_per_s=rate,
-                    )
-                    if info.is_main and not t.progress:
-                        echo(
-                            " ".join(
-                                f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
-                                for k, v in row.items()
-                            )
-                        )
-                if (step + 1) % t.ckpt_every == 0:
-                    if info.is_main and val_seqs:
-                        v_tok, v_cls = validation_loss(model, splits.val, val_seqs, device, t.bf16)
-                        log.log(step + 1, val_token_loss=v_tok, val_finding_loss=v_cls)
-                    save(step + 1)
-            save(t.steps)
-            del net  # release DDP's reducer while the process group is alive
-            teardown_distributed(sync=True)
-    finally:
-        teardown_distributed()
-    return ckpt_path
+    ck = resume_checkpoint(out_dir, RETRAIN) if resume else None
+    with start_session(cfg.runtime) as session:
+        return _fit(session, cfg, out_dir, splits, ck, echo)
 
 
 @dataclass
@@ -252,16 +201,9 @@ class Trained:
 
 def load_trained(path: Path, device: torch.device | str = "cpu", use_ema: bool = True) -> Trained:
     """Rebuild model, tokenizer and config from a checkpoint (EMA weights when present)."""
-    ckpt = load_checkpoint(path, map_location=device)
-    try:
-        cfg = from_dict(XrayConfig, ckpt.config)
-        tokenizer = tokenizer_from_dict(ckpt.extra["tokenizer"])
-    except (ConfigError, KeyError, ValueError) as err:
-        raise CheckpointError(f"{path}: not an X-ray report checkpoint ({err})") from None
+    ckpt = load_checkpoint(path, retrain=RETRAIN, map_location=device)
+    cfg = ckpt.config_as(XrayConfig)
+    tokenizer = _tokenizer(ckpt)
     model = build_model(cfg, len(tokenizer.vocab))
-    weights = "ema" if use_ema and "ema" in ckpt.state else "model"
-    try:
-        model.load_state_dict(ckpt.state[weights])
-    except RuntimeError as err:
-        raise CheckpointError(f"{path}: weights do not match the saved config ({err})") from None
+    ckpt.restore(model, "ema" if use_ema and "ema" in ckpt.state else "model")
     return Trained(model.to(device).eval(), tokenizer, cfg)

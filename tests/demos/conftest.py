@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +40,15 @@ def torchrun() -> Callable[[list[str]], subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """All rows of a JSON-lines file (a run's ``train_log.jsonl``)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.fixture
+def read_log() -> Callable[[Path], list[dict[str, Any]]]:
+    """The test-only reader of ``train_log.jsonl`` files."""
+    return read_jsonl

@@ -10,6 +10,7 @@ from demos.common.config import (
     ConfigError,
     apply_overrides,
     build_config,
+    check,
     describe,
     from_dict,
     set_value,
@@ -97,3 +98,21 @@ def test_presets_from_toml(tmp_path: Path) -> None:
         build_config(Cfg, "broken", tmp_path)
     with pytest.raises(ConfigError, match="preset file not found"):
         build_config(Cfg, str(tmp_path / "missing.toml"))
+
+
+def test_renamed_keys_name_their_replacement(tmp_path: Path) -> None:
+    renamed = {"amp": "model.precision=bf16"}
+    with pytest.raises(
+        ConfigError, match=r"config key 'amp' was renamed: use model\.precision=bf16"
+    ):
+        build_config(Cfg, overrides=["amp=true"], renamed=renamed)
+    (tmp_path / "old.toml").write_text("amp = true\n")
+    with pytest.raises(ConfigError, match=r"old\.toml: config key 'amp' was renamed"):
+        build_config(Cfg, "old", tmp_path, renamed=renamed)
+    assert build_config(Cfg, overrides=["amp=true"]).amp is True  # without the map: still a key
+
+
+def test_check_names_the_key() -> None:
+    check(True, "steps", "never raised")
+    with pytest.raises(ConfigError, match=r"^steps: must be at least 1$"):
+        check(False, "steps", "must be at least 1")

@@ -6,14 +6,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from demos.ct_synthesis.cohort_files import CohortError, load_cohort, save_cohort
 from demos.ct_synthesis.data import (
     Case,
     expected_image,
-    load_cohort,
     make_cohort,
     render_fields,
     sample_anatomy,
-    save_cohort,
 )
 
 
@@ -69,5 +68,5 @@ def test_save_and_load_round_trip(tmp_path: Path, cases_2d: list[Case]) -> None:
     f = render_fields(back[0].anatomy, (32, 32))
     np.testing.assert_allclose(expected_image(f, back[0].attributes), cases_2d[0].expected_hu)
     (tmp_path / "truth.json").unlink()
-    with pytest.raises(FileNotFoundError, match=r"truth\.json: missing"):
+    with pytest.raises(CohortError, match=r"truth\.json: missing"):
         load_cohort(tmp_path)

@@ -13,8 +13,10 @@ from demos.common.checkpoint import load_checkpoint
 def test_torchrun_two_ranks(tmp_path: Path, micro: list[str], torchrun) -> None:  # type: ignore[no-untyped-def]
     sets = [arg for item in micro for arg in ("--set", item)]
     args = ["demos.ct_synthesis", "train", "--preset", "tiny", "--out", str(tmp_path)]
-    result = torchrun([*args, "--set", "train.device=cpu", *sets])
+    result = torchrun([*args, "--set", "runtime.device=cpu", *sets])
     assert result.returncode == 0, result.stderr[-2000:]
-    (ckpt,) = (tmp_path / "checkpoints").glob("*.pt")
-    assert load_checkpoint(ckpt).step == 3
+    ck = load_checkpoint(tmp_path / "checkpoint.pt")
+    assert ck.step == 3 and {"model", "discriminator", "text"} <= set(ck.state)
     assert (tmp_path / "model.safetensors").is_file()
+    rows = [line for line in (tmp_path / "train_log.jsonl").read_text().splitlines() if line]
+    assert len(rows) == 3  # only rank 0 logs (log_every=1)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from demos.ct_synthesis.data import Attributes
-from demos.ct_synthesis.text import EMPTY_PROMPT, TextConditioner, build_prompt
+from demos.ct_synthesis.text import EMPTY_PROMPT, Standardizer, TextConditioner, build_prompt
 
 
 def test_prompt_builder_drops_missing_values() -> None:
@@ -56,3 +56,14 @@ def test_smoking_flip_is_small_raw_but_large_standardised(cond: TextConditioner)
     std = cond([yes, no]).pooled
     std_cos = float(torch.cosine_similarity(std[0], std[1], dim=0))
     assert raw_cos > 0.9 and std_cos < raw_cos
+
+
+def test_standardizer() -> None:
+    s = Standardizer(4)
+    v = torch.randn(50, 4) * 3 + 1
+    s.fit(v)
+    z = s(v)
+    torch.testing.assert_close(z.mean(0), torch.zeros(4), atol=1e-5, rtol=0)
+    torch.testing.assert_close(z.std(0), torch.ones(4), atol=1e-5, rtol=0)
+    s.fit(torch.ones(3, 4))  # a constant feature: the std is floored, no division by zero
+    assert torch.isfinite(s(torch.ones(1, 4))).all()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from demos.common.errors import EXIT_CODE
 from demos.xray_report.__main__ import app
 from demos.xray_report.data import LABELS
 from demos.xray_report.metrics import METRIC_KEYS
@@ -72,7 +73,7 @@ def test_evaluate_command(micro_run: Path, tmp_path: Path) -> None:
 
 def one_line_error(args: list[str]) -> str:
     result = runner.invoke(app, args)
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_CODE == 2
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1, result.output
@@ -115,3 +116,35 @@ def test_figure_from_a_checkpoint(micro_run: Path, tmp_path: Path) -> None:
 
     with Image.open(out) as im:
         assert im.format == "PNG" and im.width > 400
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("model.bin", b"\x80\x04\x95garbage"), ("checkpoint.pt", b"PK\x03\x04 broken"), ("x.pt", b"")],
+)
+def test_hostile_checkpoint_files(tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    line = one_line_error(["evaluate", "--checkpoint", str(path), "--out", str(tmp_path)])
+    assert line == f"error: {path}: not a loadable checkpoint ({line.rsplit('(', 1)[1]}"
+
+
+def test_checkpoint_without_step_or_with_wrong_state(micro_run: Path, tmp_path: Path) -> None:
+    import torch
+
+    good = torch.load(micro_run / "checkpoint.pt", weights_only=True)
+    bad = tmp_path / "bad.pt"
+    torch.save({k: v for k, v in good.items() if k != "step"}, bad)
+    assert one_line_error(["generate", "x.png", "--checkpoint", str(bad)]).endswith(
+        "checkpoint has no 'step'"
+    )
+    good["state"]["model"] = {"lm_head.weight": torch.zeros(3, 3)}
+    torch.save(good, bad)
+    line = one_line_error(["generate", "x.png", "--checkpoint", str(bad)])
+    assert "'model' state does not fit this config" in line
+
+
+def test_bad_option_values_are_usage_errors() -> None:
+    result = runner.invoke(app, ["generate", "x.png", "--beam", "0"])
+    assert result.exit_code == EXIT_CODE and "Traceback" not in result.output
+    assert "renamed: use runtime.ema" in one_line_error(["train", "--set", "train.ema=0.9"])

@@ -1,12 +1,16 @@
 """The synthetic cohort: shapes, ranges, determinism, label/report agreement, file round-trip."""
 
+import os
+import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from demos.xray_report.data import (
     LABELS,
+    CohortError,
     Findings,
     load_cohort,
     make_cohort,
@@ -78,3 +82,66 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     path.write_bytes(b"not a zip")
     with pytest.raises(ValueError, match="not a valid cohort file"):
         load_cohort(path)
+
+
+class Payload:
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (str(self.target),))
+
+
+def _saved(tmp_path: Path) -> Path:
+    path = tmp_path / "cohort.npz"
+    save_cohort(make_cohort(4, 32, seed=1), path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda p: p.write_bytes(b""), "not a valid cohort file"),
+        (lambda p: p.write_bytes(b"PK\x03\x04 truncated"), "not a valid cohort file"),
+        (lambda p: np.savez(p, images=np.zeros((4, 1, 8, 8), np.float32)), "no array 'labels'"),
+        (
+            lambda p: np.savez(p, images=np.zeros((4, 8, 8)), labels=np.zeros((4, 7))),
+            r"images are float64 \(4, 8, 8\)",
+        ),
+        (
+            lambda p: np.savez(p, images=np.zeros((4, 1, 8, 8)), labels=np.zeros((4, 7))),
+            "labels are float64",
+        ),
+        (
+            lambda p: np.savez(p, images=np.zeros((3, 1, 8, 8)), labels=np.zeros((3, 7), int)),
+            "differ in length",
+        ),
+        (lambda p: p.with_suffix(".json").write_text("{"), r"cohort\.json:1: not JSON"),
+        (
+            lambda p: p.with_suffix(".json").write_text('{"reports": 3, "findings": []}'),
+            "not a valid cohort file",
+        ),
+        (
+            lambda p: p.with_suffix(".json").write_text('{"reports": [], "findings": [{"x": 1}]}'),
+            "not a valid cohort file",
+        ),
+    ],
+)
+def test_damaged_cohort_files(tmp_path: Path, damage: Any, message: str) -> None:
+    path = _saved(tmp_path)
+    damage(path)
+    with pytest.raises(CohortError, match=message) as err:
+        load_cohort(path)
+    assert "\n" not in str(err.value)
+
+
+def test_pickled_arrays_are_refused_and_never_run(tmp_path: Path) -> None:
+    path = _saved(tmp_path)
+    marker = tmp_path / "pwned"
+    np.savez(path, images=np.array([Payload(marker)], dtype=object), labels=np.zeros((1, 7), int))
+    with pytest.raises(CohortError, match="not a valid cohort file"):
+        load_cohort(path)
+    path.write_bytes(pickle.dumps(Payload(marker)))
+    with pytest.raises(CohortError, match="not a valid cohort file"):
+        load_cohort(path)
+    assert not marker.exists()

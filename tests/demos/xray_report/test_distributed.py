@@ -9,7 +9,7 @@ from demos.common.checkpoint import load_checkpoint
 
 @pytest.mark.slow
 def test_torchrun_two_processes(tmp_path: Path, torchrun) -> None:  # type: ignore[no-untyped-def]
-    args = ["demos.xray_report", "train", "--preset", "micro", "--set", "train.device=cpu"]
+    args = ["demos.xray_report", "train", "--preset", "micro", "--set", "runtime.device=cpu"]
     result = torchrun([*args, "--out", str(tmp_path)])
     assert result.returncode == 0, result.stderr[-2000:]
     assert load_checkpoint(tmp_path / "checkpoint.pt").step == 6

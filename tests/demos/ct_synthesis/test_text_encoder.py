@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from demos.common.text_encoder import EMBED_DIM, FrozenTextEncoder, minilm_path
+from demos.common.minilm import minilm_path
+from demos.ct_synthesis.text_encoder import EMBED_DIM, FrozenTextEncoder
 
 
 @pytest.fixture(scope="module")
