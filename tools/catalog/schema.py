@@ -206,7 +206,15 @@ class Application(Entry):
 
 
 class LiteratureCheck(Entry):
-    """A dated note that the literature was searched and nothing published was found."""
+    """A dated note saying what a search of the literature found (why a technique has few papers)."""
+
+    checked: dt.date
+    note: Prose
+
+
+class SourceSearch(Entry):
+    """A dated note that no canonical page (arXiv, publisher, PubMed, proceedings, official
+    repository) was found for an entry, and where was searched."""
 
     checked: dt.date
     note: Prose
@@ -277,6 +285,9 @@ class Paper(Entry):
     )
     keywords: list[ShortText] = Field(default_factory=list)
     verified: list[Verification] = Field(min_length=1)
+    no_canonical_source: SourceSearch | None = Field(
+        default=None, description="Set when no canonical page could be found: where was searched."
+    )
     imported: ImportRecord | None = None
     added: dt.date
 
@@ -295,6 +306,9 @@ class Dataset(Entry):
     paper: PaperId | None = None
     techniques: list[TechniqueId] = Field(default_factory=list)
     verified: list[Verification] = Field(min_length=1)
+    no_canonical_source: SourceSearch | None = Field(
+        default=None, description="Set when no canonical page could be found: where was searched."
+    )
     added: dt.date
 
 
