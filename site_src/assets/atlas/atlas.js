@@ -53,7 +53,7 @@
   }
 
   /* A filter bar over `rows`, inserted before `anchor`; `isPapers` names the kind control, and
-     `after` (optional) runs after each filtering. */
+     `after(active)` (optional) runs after each filtering; `active`: whether any filter is set. */
   function makeFilter(rows, anchor, isPapers, index, after) {
     if (rows.length < 2) return;
     var bar = document.createElement("div");
@@ -145,7 +145,7 @@
         if (visible) shown += 1;
       });
       count.textContent = shown + " of " + rows.length + " shown";
-      if (after) after();
+      if (after) after(!!needle || !!kind || from > -Infinity || to < Infinity || !!(code && code.checked));
     }
     [text, kindSelect, yearFrom, yearTo, code].forEach(function (el) {
       if (el) {
@@ -167,36 +167,51 @@
       index, null);
   }
 
-  /* One bar for every table in `group`; a section whose rows are all hidden is hidden too. */
+  /* One bar for every table in `group`: a section whose rows are all hidden is hidden too, and
+     while a filter is set the sections with a match are open (all close again when it is cleared). */
   function makeGroupFilterable(group, index) {
     var rows = Array.prototype.slice.call(group.querySelectorAll("table tbody tr"));
     var sections = group.querySelectorAll(".mga-paper-section, .mga-group-section");
-    function hideEmpty() {
+    var filtering = false;
+    function hideEmpty(active) {
       Array.prototype.forEach.call(sections, function (section) {
         section.hidden = !section.querySelector("tbody tr:not([hidden])");
+        if (section.tagName === "DETAILS" && (active || filtering)) {
+          section.open = active && !section.hidden;
+        }
       });
+      filtering = active;
     }
     makeFilter(rows, group, !!group.querySelector("table.mga-papers"), "group-" + index, hideEmpty);
   }
 
-  /* The modality matrix as a grid: one Tab stop (roving tabindex), arrow keys move between cells,
-     Home/End go to a row's ends (with Ctrl, the grid's), Enter opens a technique (the cell's link). */
+  /* A link to a section inside a closed <details> (the papers index's contents) opens it. */
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var details = target && target.closest("details");
+    if (details) details.open = true;
+  }
+
+  /* The modality matrix as a grid: one Tab stop (roving tabindex) that starts on the first
+     technique; arrow keys move between cells and the row and column headers, Home/End go to a
+     row's ends (with Ctrl, the grid's corners), Enter opens the cell's link. */
   function makeGrid(table) {
-    var rows = Array.prototype.slice.call(table.tBodies[0] ? table.tBodies[0].rows : []);
-    var grid = rows.map(function (row) {
-      return Array.prototype.filter.call(row.cells, function (cell) { return cell.tagName === "TD"; })
-        .map(function (cell) { return cell.querySelector("a") || cell; });
-    });
-    if (!grid.length || !grid[0].length) return;
-    table.setAttribute("role", "grid");
-    var current = null;
-    grid.forEach(function (line) {
-      line.forEach(function (el) {
-        el.tabIndex = -1;
-        if (!current && el.tagName === "A") current = el;
+    var grid = Array.prototype.map.call(table.rows, function (row) {
+      return Array.prototype.map.call(row.cells, function (cell) {
+        return cell.querySelector("a") || cell;
       });
     });
-    current = current || grid[0][0];
+    if (grid.length < 2) return;
+    table.setAttribute("role", "grid");
+    var current = null;
+    grid.forEach(function (line, r) {
+      line.forEach(function (el, c) {
+        el.tabIndex = -1;
+        if (!current && r > 0 && c > 0 && el.tagName === "A") current = el;
+      });
+    });
+    current = current || grid[1][0];
     current.tabIndex = 0;
     function position(el) {
       for (var r = 0; r < grid.length; r++) {
@@ -208,8 +223,9 @@
     var wrap = table.closest(".mga-matrix-wrap");
     /* Scroll the box so the cell is not hidden under the sticky header row or first column. */
     function reveal(el) {
-      if (!wrap) return;
-      var cell = el.closest("td").getBoundingClientRect();
+      var td = el.closest("td");
+      if (!wrap || !td) return;  // the header row and column are sticky: always in view
+      var cell = td.getBoundingClientRect();
       var head = table.tHead ? table.tHead.getBoundingClientRect() : null;
       var label = el.closest("tr").cells[0].getBoundingClientRect();
       if (head && cell.top < head.bottom) wrap.scrollTop -= head.bottom - cell.top;
@@ -259,6 +275,8 @@
     });
     Array.prototype.forEach.call(document.querySelectorAll("[data-mga-filter-group]"), makeGroupFilterable);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-mga-grid]"), makeGrid);
+    openTarget();
+    window.addEventListener("hashchange", openTarget);
   }
 
   if (document.readyState === "loading") {
