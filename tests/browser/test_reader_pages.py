@@ -151,6 +151,9 @@ def test_papers_index_sections_open_by_link_and_by_filter(page: Any, site_url: s
     assert sections.count() == 4
     assert page.locator("details.mga-paper-section[open]").count() == 0
     assert page.locator(".mga-filter").count() == 1  # one bar for the page, not one per table
+    # 7 rows (2305.00003 is under two techniques) but 6 papers
+    assert page.locator("table.mga-papers tbody tr").count() == 7
+    assert page.locator(".mga-filter-count").inner_text() == "6 of 6 shown"
     page.locator("#t-x-ray-to-text summary").click()
     assert page.locator("#t-x-ray-to-text tbody tr").first.is_visible()
     page.locator("#t-x-ray-to-text summary").click()
@@ -158,6 +161,7 @@ def test_papers_index_sections_open_by_link_and_by_filter(page: Any, site_url: s
     assert page.locator("details.mga-paper-section[open]").count() == 1
     assert page.locator("details.mga-paper-section:not([hidden])").count() == 1
     assert page.locator("table.mga-papers tbody tr:not([hidden])").count() == 1
+    assert page.locator(".mga-filter-count").inner_text() == "1 of 6 shown"
     assert page.locator('.mga-group-section[aria-labelledby="g-text"]').is_hidden()
     page.locator(".mga-filter-text").fill("")
     assert page.locator("details.mga-paper-section:not([hidden])").count() == 4

@@ -123,6 +123,11 @@
       bar.appendChild(codeLabel);
     }
 
+    var key = function (row, i) { return row.getAttribute("data-paper") || "row-" + i; };
+    var total = Object.keys(rows.reduce(function (seen, row, i) {
+      seen[key(row, i)] = true;
+      return seen;
+    }, {})).length;
     var count = document.createElement("output");
     count.className = "mga-filter-count";
     count.setAttribute("aria-live", "polite");
@@ -133,8 +138,8 @@
       var kind = kindSelect ? kindSelect.value : "";
       var from = yearFrom && yearFrom.value ? parseInt(yearFrom.value, 10) : -Infinity;
       var to = yearTo && yearTo.value ? parseInt(yearTo.value, 10) : Infinity;
-      var shown = 0;
-      rows.forEach(function (row) {
+      var shown = {};
+      rows.forEach(function (row, i) {
         var year = parseInt(row.getAttribute("data-year"), 10);
         var visible =
           (!needle || row.textContent.toLowerCase().indexOf(needle) >= 0) &&
@@ -142,9 +147,10 @@
           (!code || !code.checked || row.getAttribute("data-code") === "1") &&
           (isNaN(year) || (year >= from && year <= to));
         row.hidden = !visible;
-        if (visible) shown += 1;
+        if (visible) shown[key(row, i)] = true;
       });
-      count.textContent = shown + " of " + rows.length + " shown";
+      // a paper listed under several techniques counts once
+      count.textContent = Object.keys(shown).length + " of " + total + " shown";
       if (after) after(!!needle || !!kind || from > -Infinity || to < Infinity || !!(code && code.checked));
     }
     [text, kindSelect, yearFrom, yearTo, code].forEach(function (el) {

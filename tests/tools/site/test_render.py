@@ -441,7 +441,7 @@ def test_papers_index_groups_by_technique_with_titles_and_contents(
     section = page.split('<details class="mga-paper-section" id="t-x-ray-to-text">')[1]
     section = section.split("</details>")[0]
     assert '<h3>X-ray to Text <span class="mga-count">4 papers</span></h3>' in section
-    assert section.count("<tr data-year") == 4
+    assert section.count("<tr data-paper=") == 4
     assert 'href="../techniques/x-ray-to-text/">The X-ray to Text page</a>' in section
     assert 'id="g-text"' in page
     assert 'id="t-ct-to-audio"' not in page  # no papers: no section
