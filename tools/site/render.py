@@ -25,12 +25,14 @@ from tools.catalog.errors import CatalogError
 from tools.catalog.load import Catalog
 from tools.export import paper_bibtex, technique_dict, to_bibtex, to_json
 from tools.site.config import SiteConfig, read_site_config
-from tools.site.feed import FEED_ENTRIES, PAGE_ENTRIES, additions, by_date
+from tools.site.feed import FEED_ENTRIES, KINDS, additions, recent, whats_new
 from tools.site.markdown import markdown_html, markdown_inline_html, safe_url
 from tools.site.related import ASSETS_DIR, Related, SearchExtras
 from tools.site.schema_doc import field_reference
 from tools.site.urls import (
+    DEMOS_PAGE,
     dataset_page,
+    demo_anchor,
     group_page,
     modality_page,
     page_url,
@@ -40,13 +42,16 @@ from tools.site.urls import (
 )
 from tools.site.views import (
     build_matrix,
+    demo_techniques,
     demos_using_paper,
     level_labels,
     modality_datasets,
     modality_order,
     paper_row,
+    papers_by_group,
     papers_using_dataset,
     related_techniques,
+    technique_title,
 )
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -109,16 +114,19 @@ def xml_text(value: object) -> str:
     return _NOT_XML.sub("\ufffd", str(value))
 
 
-def plural(count: int, word: str) -> str:
-    """`1 paper`, `2 papers` (English plural by `s`, enough for the words the pages use)."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 paper`, `2 papers`: English plural by `s`, or `many` when given (`entry`, `entries`)."""
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 @pass_context
 def _href(ctx: Context, target: str) -> str:
-    """A relative link from the page being rendered to a source path (`x.md`) or a site file."""
+    """A relative link from the page being rendered to a source path (`x.md`, `x.md#part`) or a
+    site file."""
     here = page_url(ctx["page"])
-    return relative(here, page_url(target) if target.endswith(".md") else target)
+    path, hash_, fragment = target.partition("#")
+    link = relative(here, page_url(path) if path.endswith(".md") else path)
+    return link + hash_ + fragment
 
 
 class _Tree:
@@ -135,6 +143,9 @@ class _Tree:
             "dataset_page": dataset_page,
             "modality_page": modality_page,
             "group_page": group_page,
+            "demo_anchor": demo_anchor,
+            "demos_page": DEMOS_PAGE,
+            "technique_title": lambda tid: technique_title(cat, tid),
             "paper_row": paper_row,
             "figure_dir": FIGURE_DIR,
         }
@@ -156,22 +167,29 @@ def generate(cat: Catalog, cfg: SiteConfig, related: Related | None = None) -> d
 
 
 def _index_pages(tree: _Tree, cat: Catalog) -> None:
-    """The home page, the index of each kind, What's new, Contributing and the feed."""
-    papers_sorted = sorted(cat.papers.values(), key=lambda p: (-p.year, p.title.lower(), p.id))
+    """The home page, the index of each kind, Demos, What's new, Contributing and the feed."""
     news = additions(cat)
     tree.page(
         "index.md",
         "home.md.j2",
         matrix=build_matrix(cat),
         levels=level_labels(),
-        news=news[:8],
+        news=recent(news, 8),
+        bulk=[b for month in whats_new(news, limit=0).months for b in month.bulk],
     )
     tree.page("techniques/index.md", "techniques_index.md.j2")
-    tree.page("papers/index.md", "papers_index.md.j2", papers=papers_sorted)
+    tree.page("papers/index.md", "papers_index.md.j2", groups=papers_by_group(cat))
+    tree.page(
+        DEMOS_PAGE,
+        "demos.md.j2",
+        demos=[
+            (d, demo_techniques(cat, d)) for d in sorted(cat.demos.values(), key=lambda d: d.id)
+        ],
+    )
     tree.page("datasets/index.md", "datasets_index.md.j2")
     tree.page("modalities/index.md", "modalities_index.md.j2", modalities=modality_order(cat))
     tree.page("groups/index.md", "groups_index.md.j2")
-    tree.page("whats-new.md", "whats_new.md.j2", days=by_date(news[:PAGE_ENTRIES]))
+    tree.page("whats-new.md", "whats_new.md.j2", news=whats_new(news), kinds=KINDS)
     tree.page("contributing.md", "contributing.md.j2", kinds=field_reference(cat))
     tree.files["feed.xml"] = tree.env.get_template("feed.xml.j2").render(
         **tree.common, page="feed.xml", entries=news[:FEED_ENTRIES]

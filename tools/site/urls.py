@@ -56,3 +56,12 @@ def modality_page(slug: str) -> str:
 def group_page(gid: str) -> str:
     """Source path of a group page."""
     return f"groups/{gid}.md"
+
+
+DEMOS_PAGE = "demos.md"
+"""Source path of the Demos page (one card per demo)."""
+
+
+def demo_anchor(did: str) -> str:
+    """A demo's card on the Demos page (`demos.md#demo-<id>`)."""
+    return f"{DEMOS_PAGE}#demo-{did}"

@@ -1,4 +1,6 @@
-/* MedGen Atlas: filter and sort the data tables (tables marked data-mga-table).
+/* MedGen Atlas: filter and sort the data tables (tables marked data-mga-table; one filter bar
+   for all the tables inside a data-mga-filter-group), and move through the modality matrix
+   (data-mga-grid) with the keyboard.
    Progressive enhancement: without JavaScript the tables are complete, just static.
    Text from the page is only ever read with textContent and written with textContent. */
 (function () {
@@ -50,10 +52,10 @@
     return label;
   }
 
-  function makeFilterable(table, index) {
-    var body = table.tBodies[0];
-    if (!body || body.rows.length < 2) return;
-    var rows = Array.prototype.slice.call(body.rows);
+  /* A filter bar over `rows`, inserted before `anchor`; `isPapers` names the kind control, and
+     `after(active)` (optional) runs after each filtering; `active`: whether any filter is set. */
+  function makeFilter(rows, anchor, isPapers, index, after) {
+    if (rows.length < 2) return;
     var bar = document.createElement("div");
     bar.className = "mga-filter";
     bar.setAttribute("role", "search");
@@ -84,7 +86,7 @@
         option.textContent = k;
         kindSelect.appendChild(option);
       });
-      bar.appendChild(control(table.classList.contains("mga-papers") ? "Kind" : "Type", kindSelect));
+      bar.appendChild(control(isPapers ? "Kind" : "Type", kindSelect));
     }
 
     var years = rows.map(function (r) { return parseInt(r.getAttribute("data-year"), 10); })
@@ -121,6 +123,11 @@
       bar.appendChild(codeLabel);
     }
 
+    var key = function (row, i) { return row.getAttribute("data-paper") || "row-" + i; };
+    var total = Object.keys(rows.reduce(function (seen, row, i) {
+      seen[key(row, i)] = true;
+      return seen;
+    }, {})).length;
     var count = document.createElement("output");
     count.className = "mga-filter-count";
     count.setAttribute("aria-live", "polite");
@@ -131,8 +138,8 @@
       var kind = kindSelect ? kindSelect.value : "";
       var from = yearFrom && yearFrom.value ? parseInt(yearFrom.value, 10) : -Infinity;
       var to = yearTo && yearTo.value ? parseInt(yearTo.value, 10) : Infinity;
-      var shown = 0;
-      rows.forEach(function (row) {
+      var shown = {};
+      rows.forEach(function (row, i) {
         var year = parseInt(row.getAttribute("data-year"), 10);
         var visible =
           (!needle || row.textContent.toLowerCase().indexOf(needle) >= 0) &&
@@ -140,9 +147,11 @@
           (!code || !code.checked || row.getAttribute("data-code") === "1") &&
           (isNaN(year) || (year >= from && year <= to));
         row.hidden = !visible;
-        if (visible) shown += 1;
+        if (visible) shown[key(row, i)] = true;
       });
-      count.textContent = shown + " of " + rows.length + " shown";
+      // a paper listed under several techniques counts once
+      count.textContent = Object.keys(shown).length + " of " + total + " shown";
+      if (after) after(!!needle || !!kind || from > -Infinity || to < Infinity || !!(code && code.checked));
     }
     [text, kindSelect, yearFrom, yearTo, code].forEach(function (el) {
       if (el) {
@@ -151,18 +160,129 @@
       }
     });
     apply();
+    anchor.parentNode.insertBefore(bar, anchor);
+    bar.id = "mga-filter-" + index;
+  }
+
+  function makeFilterable(table, index) {
+    var body = table.tBodies[0];
+    if (!body) return;
     var wrap = table.parentNode && table.parentNode.classList.contains("mga-table-wrap")
       ? table.parentNode : table;
-    wrap.parentNode.insertBefore(bar, wrap);
-    bar.id = "mga-filter-" + index;
+    makeFilter(Array.prototype.slice.call(body.rows), wrap, table.classList.contains("mga-papers"),
+      index, null);
+  }
+
+  /* One bar for every table in `group`: a section whose rows are all hidden is hidden too, and
+     while a filter is set the sections with a match are open (all close again when it is cleared). */
+  function makeGroupFilterable(group, index) {
+    var rows = Array.prototype.slice.call(group.querySelectorAll("table tbody tr"));
+    var sections = group.querySelectorAll(".mga-paper-section, .mga-group-section");
+    var filtering = false;
+    function hideEmpty(active) {
+      Array.prototype.forEach.call(sections, function (section) {
+        section.hidden = !section.querySelector("tbody tr:not([hidden])");
+        if (section.tagName === "DETAILS" && (active || filtering)) {
+          section.open = active && !section.hidden;
+        }
+      });
+      filtering = active;
+    }
+    makeFilter(rows, group, !!group.querySelector("table.mga-papers"), "group-" + index, hideEmpty);
+  }
+
+  /* A link to a section inside a closed <details> (the papers index's contents) opens it. */
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var details = target && target.closest("details");
+    if (details) details.open = true;
+  }
+
+  /* The modality matrix as a grid: one Tab stop (roving tabindex) that starts on the first
+     technique; arrow keys move between cells and the row and column headers, Home/End go to a
+     row's ends (with Ctrl, the grid's corners), Enter opens the cell's link. */
+  function makeGrid(table) {
+    var grid = Array.prototype.map.call(table.rows, function (row) {
+      return Array.prototype.map.call(row.cells, function (cell) {
+        return cell.querySelector("a") || cell;
+      });
+    });
+    if (grid.length < 2) return;
+    table.setAttribute("role", "grid");
+    var current = null;
+    grid.forEach(function (line, r) {
+      line.forEach(function (el, c) {
+        el.tabIndex = -1;
+        if (!current && r > 0 && c > 0 && el.tagName === "A") current = el;
+      });
+    });
+    current = current || grid[1][0];
+    current.tabIndex = 0;
+    function position(el) {
+      for (var r = 0; r < grid.length; r++) {
+        var c = grid[r].indexOf(el);
+        if (c >= 0) return [r, c];
+      }
+      return null;
+    }
+    var wrap = table.closest(".mga-matrix-wrap");
+    /* Scroll the box so the cell is not hidden under the sticky header row or first column. */
+    function reveal(el) {
+      var td = el.closest("td");
+      if (!wrap || !td) return;  // the header row and column are sticky: always in view
+      var cell = td.getBoundingClientRect();
+      var head = table.tHead ? table.tHead.getBoundingClientRect() : null;
+      var label = el.closest("tr").cells[0].getBoundingClientRect();
+      if (head && cell.top < head.bottom) wrap.scrollTop -= head.bottom - cell.top;
+      if (cell.left < label.right) wrap.scrollLeft -= label.right - cell.left;
+    }
+    function move(to) {
+      current.tabIndex = -1;
+      current = to;
+      current.tabIndex = 0;
+      current.focus();
+      reveal(current);
+    }
+    table.addEventListener("focusin", function (event) {
+      // a cell reached by a click or a screen reader becomes the grid's Tab stop
+      if (position(event.target) && event.target !== current) {
+        current.tabIndex = -1;
+        current = event.target;
+        current.tabIndex = 0;
+      }
+    });
+    table.addEventListener("keydown", function (event) {
+      var at = position(event.target);
+      if (!at) return;
+      var r = at[0];
+      var c = at[1];
+      var last = grid.length - 1;
+      switch (event.key) {
+        case "ArrowRight": c = Math.min(c + 1, grid[r].length - 1); break;
+        case "ArrowLeft": c = Math.max(c - 1, 0); break;
+        case "ArrowDown": r = Math.min(r + 1, last); break;
+        case "ArrowUp": r = Math.max(r - 1, 0); break;
+        case "Home": c = 0; if (event.ctrlKey) r = 0; break;
+        case "End": c = grid[r].length - 1; if (event.ctrlKey) r = last; break;
+        default: return;
+      }
+      event.preventDefault();
+      c = Math.min(c, grid[r].length - 1);
+      if (grid[r][c] !== current) move(grid[r][c]);
+    });
   }
 
   function init() {
     var tables = document.querySelectorAll("table[data-mga-table]");
     Array.prototype.forEach.call(tables, function (table, index) {
       makeSortable(table);
-      makeFilterable(table, index);
+      if (table.getAttribute("data-mga-table") !== "sort") makeFilterable(table, index);
     });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-mga-filter-group]"), makeGroupFilterable);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-mga-grid]"), makeGrid);
+    openTarget();
+    window.addEventListener("hashchange", openTarget);
   }
 
   if (document.readyState === "loading") {

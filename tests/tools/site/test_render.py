@@ -37,7 +37,7 @@ def test_tree_has_every_page_and_export(root: Path, tmp_path: Path) -> None:
     out = tmp_path / "docs"
     result = _render(root, out)
     cat, _ = validate(root)
-    expected = {"index.md", "about.md", "contributing.md", "whats-new.md", "feed.xml"}
+    expected = {"index.md", "about.md", "contributing.md", "whats-new.md", "feed.xml", "demos.md"}
     expected |= {f"techniques/{t}.md" for t in cat.techniques}
     expected |= {f"papers/{p}.md" for p in cat.papers}
     expected |= {f"datasets/{d}.md" for d in cat.datasets}
@@ -114,7 +114,8 @@ def test_feed_is_atom_newest_first(root: Path, tmp_path: Path) -> None:
     feed = ET.parse(out / "feed.xml").getroot()
     entries = feed.findall("a:entry", ns)
     cat, _ = validate(root)
-    assert len(entries) == len(cat.techniques) + len(cat.papers) + len(cat.datasets)
+    kinds = (cat.techniques, cat.papers, cat.datasets, cat.demos)
+    assert len(entries) == sum(len(k) for k in kinds)
     dates = [e.find("a:updated", ns).text for e in entries]  # type: ignore[union-attr]
     assert dates == sorted(dates, reverse=True)
     first = entries[0]
@@ -374,3 +375,177 @@ def test_a_full_disk_is_one_message(root: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith("error: could not write ") and "File too large" in done.stderr
+
+
+def test_demos_page_has_a_card_per_demo_and_says_research_and_synthetic(
+    root: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "demos.md").read_text()
+    assert 'id="demo-toy-demo"' in page and "<h2" in page and "Toy demo" in page
+    assert 'src="../assets/demo-figures/figures/toy-demo.png"' in page
+    assert "Synthetic samples from the toy demo." in page  # the figure's caption
+    assert "CPU: about 2 minutes on a laptop CPU" in page
+    assert "GPU: Optional; a GPU trains the full preset in an hour." in page
+    assert "python -m demos.toy_demo train --preset quickstart" in page
+    assert "/blob/main/demos/toy_demo/MODEL_CARD.md" in page
+    assert 'href="../techniques/x-ray-to-text/#demo-toy-demo">X-ray to Text</a>' in page
+    assert 'href="../techniques/text-to-ct/#demo-toy-demo">Text to CT</a>' in page
+    assert 'href="../papers/2101.00001/"' in page
+    assert "not for clinical use" in page and "<strong>synthetic</strong>" in page
+    home = (out / "index.md").read_text()
+    assert '<a href="demos/">1 demo</a>' in home
+    tech = (out / "techniques" / "x-ray-to-text.md").read_text()
+    assert 'href="../../demos/#demo-toy-demo">On the Demos page</a>' in tech
+    assert 'href="#demos">1 demo</a>' in tech
+    paper = (out / "papers" / "2101.00001.md").read_text()
+    assert '<a href="../../demos/#demo-toy-demo">Toy demo</a>' in paper
+
+
+def test_demos_page_without_demos(root: Path, tmp_path: Path) -> None:
+    shutil.rmtree(root / "catalog" / "demos")
+    for tech in (root / "catalog" / "techniques").glob("*.yaml"):
+        tech.write_text(tech.read_text().replace("demos: [toy-demo]\n", ""))
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "demos.md").read_text()
+    assert "No demos in the atlas yet." in page and "mga-demo-card" not in page
+    assert "0 runnable reference demos" in page and "not for clinical use" in page
+    home = (out / "index.md").read_text()
+    assert '<a href="demos/">0 demos</a>' in home and "mga-has-demo" not in home
+
+
+def test_matrix_marks_demos_and_labels_every_cell(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    home = (out / "index.md").read_text()
+    assert home.count("mga-has-demo") == 2  # x-ray-to-text and text-to-ct
+    assert 'class="mga-cell mga-lvl-2 mga-has-demo"><a href="techniques/x-ray-to-text/"' in home
+    assert 'aria-label="X-ray to Text: 4 papers, demo"' in home
+    assert 'aria-label="CT to Audio: 0 papers"' in home
+    assert 'aria-label="Text to Text: no technique yet"' in home
+    assert "has a <a" in home and "data-mga-grid" in home  # the legend explains the mark
+
+
+def test_papers_index_groups_by_technique_with_titles_and_contents(
+    root: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "papers" / "index.md").read_text()
+    assert "6 papers under 4 techniques" in page
+    contents = page.split('<nav class="mga-contents"')[1].split("</nav>")[0]
+    assert '<a href="#g-image">Image</a> <span class="mga-count">(4)</span>' in contents
+    assert contents.count('href="#g-') == 3  # text, image, audio: the groups with papers
+    section = page.split('<details class="mga-paper-section" id="t-x-ray-to-text">')[1]
+    section = section.split("</details>")[0]
+    assert '<h3>X-ray to Text <span class="mga-count">4 papers</span></h3>' in section
+    assert section.count("<tr data-paper=") == 4
+    assert 'href="../techniques/x-ray-to-text/">The X-ray to Text page</a>' in section
+    assert 'id="g-text"' in page
+    assert 'id="t-ct-to-audio"' not in page  # no papers: no section
+    # technique titles, never raw ids, in the "Also in" column
+    assert ">x-ray-to-text</a>" not in page and ">Text to X-ray</a>" in page
+    assert page.count('data-mga-table="sort"') == 4 and "data-mga-filter-group" in page
+    assert page.index('id="g-text"') < page.index('id="g-image"') < page.index('id="g-audio"')
+
+
+def test_papers_index_of_a_catalog_without_papers(root: Path, tmp_path: Path) -> None:
+    for path in (root / "catalog" / "papers").glob("*.yaml"):
+        path.unlink()
+    demo = root / "catalog" / "demos" / "toy-demo.yaml"
+    demo.write_text(demo.read_text().replace('paper: "2101.00001"\n', ""))
+    for ds in (root / "catalog" / "datasets").glob("*.yaml"):
+        ds.write_text(
+            "\n".join(x for x in ds.read_text().splitlines() if not x.startswith("paper:"))
+        )
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "papers" / "index.md").read_text()
+    assert "No papers in the atlas yet." in page and "<table" not in page
+
+
+def test_papers_index_shows_the_id_of_a_technique_without_a_title(root: Path) -> None:
+    from tools.site.config import read_site_config
+    from tools.site.render import generate
+
+    cat = open_catalog(root)
+    tech = cat.techniques["text-to-x-ray"]
+    cat.techniques["text-to-x-ray"] = tech.model_copy(update={"title": ""})
+    page = generate(cat, read_site_config(REPO / "mkdocs.yml"))["papers/index.md"]
+    assert ">text-to-x-ray</a>" in page  # the id stands in; nothing is blank
+
+
+def test_whats_new_by_month_with_every_kind(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "whats-new.md").read_text()
+    assert '<h2 id="added-2026-11">November 2026</h2>' in page
+    for heading in ("Techniques (5)", "Papers (6)", "Datasets (2)", "Demos (1)"):
+        assert heading in page
+    assert '<time datetime="2026-11-22">2026-11-22</time>' in page
+    assert 'href="../demos/#demo-toy-demo"' in page
+    assert "mga-bulk" not in page  # a handful a day is no bulk import
+
+
+def test_whats_new_collapses_the_seed_import(root: Path, tmp_path: Path) -> None:
+    papers = root / "catalog" / "papers"
+    template = (papers / "2203.00002.yaml").read_text()
+    for i in range(45):
+        pid = f"2301.{i + 10:05d}"
+        text = template.replace("2203.00002", pid).replace("added: 2026-11-20", "added: 2026-11-01")
+        text = text.replace("year: 2022", "year: 2023").replace("on Radiographs", f"Number {i}")
+        (papers / f"{pid}.yaml").write_text(text)
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "whats-new.md").read_text()
+    bulk = page.split('<p class="mga-bulk">')[1].split("</p>")[0]
+    assert "2026-11-01" in bulk and "Initial import" in bulk and "45 entries added at once" in bulk
+    assert '<a href="../papers/">45 papers</a>' in bulk
+    assert "2301.00010" not in page  # the imported papers are not listed one by one
+    assert "Papers (6)" in page  # later papers are
+    home = (out / "index.md").read_text()
+    assert "Initial import" in home and "2301.00010" not in home
+
+
+def test_paper_page_shows_one_link_per_address(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    page = (out / "papers" / "2101.00001.md").read_text()
+    links = page.split('<p class="mga-links">')[1].split("</p>")[0]
+    assert "Paper page" not in links and links.count("https://arxiv.org/abs/2101.00001") == 1
+    other = root / "catalog" / "papers" / "2203.00002.yaml"
+    other.write_text(
+        other.read_text().replace(
+            "url: https://arxiv.org/abs/2203.00002", "url: https://example.org/p"
+        )
+    )
+    _render(root, out)
+    page = (out / "papers" / "2203.00002.md").read_text()
+    assert '<a href="https://example.org/p" rel="noopener">Paper page</a>' in page
+
+
+def test_modality_page_says_group_and_parent_once(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _render(root, out)
+    xray = (out / "modalities" / "x-ray.md").read_text()
+    pair = xray.split('<p class="mga-pair">')[1].split("</p>")[0]
+    assert "Group:" not in pair and pair.startswith("A kind of Image (")
+    assert 'href="../image/" aria-label="the Image modality">modality</a>' in pair
+    assert 'href="../../groups/image/" aria-label="the Image group">group</a>' in pair
+    image = (out / "modalities" / "image.md").read_text()
+    pair = image.split('<p class="mga-pair">')[1].split("</p>")[0]
+    assert pair.startswith('In the <a href="../../groups/image/">Image</a> group · Includes ')
+    mods = root / "catalog" / "modalities.yaml"
+    mods.write_text(
+        mods.read_text().replace(
+            "  - id: image\n    label: Image", "  - id: image\n    label: Pictures"
+        )
+    )
+    _render(root, out)
+    xray = (out / "modalities" / "x-ray.md").read_text()
+    assert (
+        'A kind of <a href="../image/">Image</a>, in the <a href="../../groups/image/">Pictures</a> group'
+        in xray
+    )
