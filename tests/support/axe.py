@@ -64,6 +64,13 @@ def axe_script(cache: Path = CACHE) -> Path:
     return script
 
 
+def axe_version(script: Path) -> str:
+    """The version of the installed axe-core that `script` belongs to."""
+    import json
+
+    return str(json.loads((script.parent / "package.json").read_text())["version"])
+
+
 @dataclass(frozen=True)
 class Violation:
     """One axe rule broken on a page: its id, impact, help text and where (CSS selectors)."""
