@@ -27,6 +27,9 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # the browser dropping a connection it no longer needs is not an error here
+
 
 @contextmanager
 def served(folder: Path) -> Iterator[str]:

@@ -153,6 +153,8 @@
     apply();
     var wrap = table.parentNode && table.parentNode.classList.contains("mga-table-wrap")
       ? table.parentNode : table;
+    var section = headingBefore(wrap);
+    bar.setAttribute("aria-label", "Filter the table" + (section ? " of " + section : ""));
     wrap.parentNode.insertBefore(bar, wrap);
     bar.id = "mga-filter-" + index;
   }
