@@ -243,7 +243,11 @@ def test_screenshots(
             continue
         page.goto(site_url + path)
         page.wait_for_load_state("load")
-        page.screenshot(path=str(folder / f"{name}-{viewport}-{scheme}.png"), full_page=True)
+        page.screenshot(
+            path=str(folder / f"{name}-{viewport}-{scheme}.png"),
+            full_page=True,
+            animations="disabled",
+        )
         taken += 1
     assert taken >= len(SCREENSHOT_PAGES) - 1
     context.close()
