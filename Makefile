@@ -62,7 +62,7 @@ else
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 endif
 
-serve: venv ## Serve the site on http://127.0.0.1:8000 (re-renders when the catalog changes)
+serve: venv ## Serve the site on http://127.0.0.1:8000/medgen-atlas/ (site_url's path; re-renders when the catalog changes)
 	$(PY) -m tools render --out build/docs
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 

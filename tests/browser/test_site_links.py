@@ -9,6 +9,16 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tools.site.config import read_site_config
+
+SITE_PATH = (
+    urlsplit(
+        read_site_config(Path(__file__).resolve().parents[2] / "mkdocs.yml").site_url or "/"
+    ).path.rstrip("/")
+    + "/"
+)
+"""The path of site_url (mkdocs.yml): the 404 page's absolute links start with it."""
+
 LINK_ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src"}
 
 
@@ -43,9 +53,13 @@ def broken_links(site: Path) -> list[str]:
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or link.startswith("#"):
                 continue
-            # an absolute path (the 404 page uses them) is read from the site's root
-            base = "." if parts.path.startswith("/") else page_dir
-            target_rel = posixpath.normpath(posixpath.join(base, unquote(parts.path).lstrip("/")))
+            # an absolute path (the 404 page uses them) is read from the site's root, which is
+            # site_url's path where the site is published (/medgen-atlas/ on GitHub Pages)
+            path = unquote(parts.path)
+            if path.startswith(SITE_PATH):
+                path = "/" + path[len(SITE_PATH) :]
+            base = "." if path.startswith("/") else page_dir
+            target_rel = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
             if target_rel.startswith(".."):
                 broken.append(f"{page.relative_to(site)} -> {link} (leaves the site)")
                 continue

@@ -36,6 +36,7 @@ class SiteConfig:
     """Settings shared by every generated page."""
 
     site_name: str = "MedGen Atlas"
+    site_description: str = ""
     site_url: str | None = None
     repo_url: str | None = None
     edit_uri: str | None = None
@@ -76,6 +77,7 @@ def read_site_config(mkdocs_yml: Path) -> SiteConfig:
         return SiteConfig()
     return SiteConfig(
         site_name=str(data.get("site_name") or "MedGen Atlas"),
+        site_description=str(data.get("site_description") or ""),
         site_url=safe_url(data.get("site_url")),
         repo_url=safe_url(data.get("repo_url")),
         edit_uri=str(data["edit_uri"]) if data.get("edit_uri") is not None else None,

@@ -24,6 +24,7 @@ from jinja2.runtime import Context
 from tools.catalog.errors import CatalogError
 from tools.catalog.load import Catalog
 from tools.export import paper_bibtex, technique_dict, to_bibtex, to_json
+from tools.site.card import CARD_PATH, site_card
 from tools.site.config import SiteConfig, read_site_config
 from tools.site.feed import FEED_ENTRIES, KINDS, additions, recent, whats_new
 from tools.site.markdown import markdown_html, markdown_inline_html, safe_url
@@ -294,7 +295,7 @@ def _inside(folder: Path, rel: str, shown: str) -> Path:
 
 
 def sync_tree(
-    out: Path, generated: Mapping[str, str], copied: Mapping[str, Path]
+    out: Path, generated: Mapping[str, str | bytes], copied: Mapping[str, Path]
 ) -> tuple[int, int]:
     """Make `out` hold exactly these files; write only what changed. Returns (written, removed).
 
@@ -313,7 +314,8 @@ def sync_tree(
         _write_if_changed(out, MARKER, b"written by `python -m tools render`; do not edit\n")
         written = 0
         for rel, text in generated.items():
-            written += _write_if_changed(out, rel, text.encode("utf-8"))
+            data = text if isinstance(text, bytes) else text.encode("utf-8")
+            written += _write_if_changed(out, rel, data)
         for rel, src in copied.items():
             written += _write_if_changed(out, rel, src.read_bytes())
         keep = set(generated) | set(copied) | {MARKER}
@@ -371,7 +373,10 @@ def render(
     site = site_root or cat.root
     target = out if out is not None else cat.root / DEFAULT_OUT
     config = read_site_config(site / "mkdocs.yml")
-    generated = generate(cat, config, search.related if search else None)
+    generated: dict[str, str | bytes] = {
+        **generate(cat, config, search.related if search else None)
+    }
+    generated[CARD_PATH] = site_card(config.site_name, config.site_description)
     copied = static_files(cat, site / "site_src")
     if search is not None:
         for name, path in search.assets.items():

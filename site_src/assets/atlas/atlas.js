@@ -160,6 +160,9 @@
       }
     });
     apply();
+    var section = headingBefore(anchor);
+    bar.setAttribute("aria-label", "Filter the table" + (section ? " of " + section : ""));
+    bar.id = "mga-filter-" + index;
     anchor.parentNode.insertBefore(bar, anchor);
     bar.id = "mga-filter-" + index;
   }
@@ -273,6 +276,30 @@
     });
   }
 
+  // A table box that scrolls sideways can be focused and scrolled with the arrow keys, and is
+  // announced as a region named for the section it is in; one that fits is left alone.
+  function headingBefore(el) {
+    for (var node = el.previousElementSibling; node; node = node.previousElementSibling) {
+      if (/^H[1-3]$/.test(node.tagName)) return node.textContent.replace(/\s+$/, "").replace(/¶$/, "");
+    }
+    return "";
+  }
+
+  function markScrollable(wraps) {
+    Array.prototype.forEach.call(wraps, function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        var name = headingBefore(wrap);
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", (name ? name + ": " : "") + "table, scrolls sideways");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
   function init() {
     var tables = document.querySelectorAll("table[data-mga-table]");
     Array.prototype.forEach.call(tables, function (table, index) {
@@ -283,6 +310,13 @@
     Array.prototype.forEach.call(document.querySelectorAll("table[data-mga-grid]"), makeGrid);
     openTarget();
     window.addEventListener("hashchange", openTarget);
+    var wraps = document.querySelectorAll(".mga-table-wrap");
+    markScrollable(wraps);
+    var pending = null;
+    window.addEventListener("resize", function () {
+      if (pending) window.cancelAnimationFrame(pending);
+      pending = window.requestAnimationFrame(function () { markScrollable(wraps); });
+    });
   }
 
   if (document.readyState === "loading") {
