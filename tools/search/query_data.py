@@ -88,10 +88,10 @@ class AcronymFile(_Strict):
     @model_validator(mode="after")
     def _unique(self) -> AcronymFile:
         seen: set[str] = set()
-        for item in self.acronyms:
+        for i, item in enumerate(self.acronyms):
             key = item.short if item.case_sensitive else item.short.lower()
             if key in seen:
-                raise ValueError(f"`{item.short}` is listed twice")
+                raise ValueError(f"`{item.short}` (acronyms[{i}]) is listed twice")
             seen.add(key)
         return self
 
