@@ -29,7 +29,10 @@ def test_the_shipped_files_load() -> None:
 def test_a_good_patterns_file_loads(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(GOOD_PATTERNS)
-    assert [p.match for p in load_patterns(path).patterns][0] == "{in} (to|into) {out}"
+    assert [p.match for p in load_patterns(path).patterns] == [
+        "{in} (to|into) {out}",
+        "{make} {gap} {out}",
+    ]
 
 
 @pytest.mark.parametrize(
