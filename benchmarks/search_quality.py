@@ -112,6 +112,7 @@ def threshold_table(engine: SearchEngine, queries: list[EvalQuery], unrelated: l
         "| in config |\n|---|---|---|---|---|---|---|"
     )
     for kind in ("technique", "paper", "dataset"):
+
         def best(text: str, kind: str = kind) -> float:
             u = engine.reader.read(text)
             return engine.index(kind).search(engine.query_vector(u.text), 1)[0][1]

@@ -1,4 +1,4 @@
-"""`search`: techniques or papers by meaning, words, or both (the JSON contract of DESIGN.md)."""
+"""`search`: techniques, papers or datasets by meaning, words and direction (DESIGN.md's JSON contract)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ class SearchKind(StrEnum):
 
     technique = "technique"
     paper = "paper"
+    dataset = "dataset"
 
 
 class SearchMode(StrEnum):
@@ -32,7 +33,7 @@ def search(
         str | None, typer.Argument(help="What you are looking for, in plain words.")
     ] = None,
     kind: Annotated[
-        SearchKind, typer.Option("--kind", "-k", help="Search techniques or papers.")
+        SearchKind, typer.Option("--kind", "-k", help="Search techniques, papers or datasets.")
     ] = SearchKind.technique,
     top: Annotated[int, typer.Option("--top", "-n", help="How many results to print.")] = 10,
     as_json: Annotated[
@@ -46,7 +47,7 @@ def search(
         SearchMode | None,
         typer.Option(
             "--mode",
-            help="hybrid, dense or keyword (default: hybrid for techniques, dense for papers).",
+            help="hybrid (meaning and words, the default), dense (meaning) or keyword (words).",
         ),
     ] = None,
     model: Annotated[
@@ -55,7 +56,8 @@ def search(
     ] = None,
     root: RootOpt = None,
 ) -> None:
-    """Search techniques or papers by meaning; the index is built (and cached) when needed."""
+    """Search techniques, papers or datasets by meaning, words and the direction a query asks
+    for (e.g. "synthetic CT from MRI"); the index is built (and cached) when needed."""
     from tools.search.command import run_search
     from tools.search.engine import Mode
 

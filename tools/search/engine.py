@@ -202,7 +202,7 @@ class SearchEngine:
     def query_vector(self, text: str) -> np.ndarray:
         """`embed_query`, remembered for the last few queries (one query ranks several kinds)."""
         if text not in self._qvecs:
-            if len(self._qvecs) > 16:
+            if len(self._qvecs) >= 512:
                 self._qvecs.clear()
             self._qvecs[text] = self.embed_query(text)
         return self._qvecs[text]
@@ -264,7 +264,7 @@ class SearchEngine:
         sources = [self.catalog.techniques[t].input for t in techs]
         targets = [self.catalog.techniques[t].output for t in techs]
         t_own, t_cos, t_dense, t_bm25 = self._own("technique", u.text, qvec, mode)
-        t_scores, priors = technique_scores(
+        t_scores, priors, t_listed = technique_scores(
             t_own, sources, targets, u.direction, self.reader.ancestors, self.weights
         )
         t_order = order(t_scores)
@@ -274,6 +274,7 @@ class SearchEngine:
         if kind == "technique":
             scores, cos, dense, bm25 = t_scores, t_cos, t_dense, t_bm25
             best: list[int] = list(range(len(techs)))
+            listed = t_listed
         else:
             own, cos, dense, bm25 = self._own(kind, u.text, qvec, mode)
             t_rank = [0] * len(techs)
@@ -289,7 +290,9 @@ class SearchEngine:
                     for i in ids
                 ]
                 hits = name_hits(norm_phrase(u.text), self.dataset_names(ids))
-            scores, best = filed_scores(own, filed, t_rank, priors, self.weights, hits)
+            scores, best, listed = filed_scores(
+                own, filed, t_rank, priors, t_listed, self.weights, hits
+            )
         idx = self.index(kind)
         floor = self.no_match_below.get(kind)
         close = floor is None or not cos or max(cos.values()) >= floor
@@ -297,7 +300,7 @@ class SearchEngine:
             close = True
         near = set(dense[:top]) if floor is None else {r for r, c in cos.items() if c >= floor}
         out = []
-        for row in order(scores)[:top]:
+        for row in [r for r in order(scores) if listed[r]][:top]:
             reasons: list[str] = []
             t_row = best[row]
             if t_row >= 0:

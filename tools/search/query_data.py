@@ -28,8 +28,10 @@ PATTERNS_FILE = DATA_DIR / "query_patterns.yaml"
 ACRONYMS_FILE = DATA_DIR / "acronyms.yaml"
 
 Word = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ]*$", max_length=60)]
-TEMPLATE_TOKEN = re.compile(r"^(\{[a-z]+\}|\(([a-z0-9]+\|)*[a-z0-9]+\)\??|[a-z0-9]+\??)$")
-PLACEHOLDERS = {"in", "out", "m", "gap"}
+TEMPLATE_TOKEN = re.compile(
+    r"^(\{[a-z]+\}|\{(in|out):[a-z0-9-]+\}|\(([a-z0-9]+\|)*[a-z0-9]+\)\??|[a-z0-9]+\??)$"
+)
+PLACEHOLDERS = {"in", "out", "m", "gap", "near"}
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -50,6 +52,7 @@ class PatternFile(_Strict):
     """query_patterns.yaml."""
 
     max_gap: int = Field(ge=0, le=10)
+    gap_stops: list[Word] = Field(default_factory=list)
     case_sensitive: list[str] = Field(default_factory=list)
     cues: dict[str, list[Word]]
     patterns: list[Pattern] = Field(min_length=1)
@@ -61,11 +64,11 @@ class PatternFile(_Strict):
             for token in tokens:
                 if not TEMPLATE_TOKEN.match(token):
                     raise ValueError(f"patterns[{i}]: `{token}` is not a word, (a|b) or {{cue}}")
-                if token.startswith("{"):
+                if token.startswith("{") and ":" not in token:
                     name = token[1:-1]
                     if name not in PLACEHOLDERS and name not in self.cues:
                         raise ValueError(f"patterns[{i}]: `{token}` names no cue list")
-            if not ({"{in}", "{out}"} & set(tokens)):
+            if not any(t.startswith(("{in", "{out")) for t in tokens):
                 raise ValueError(f"patterns[{i}]: a pattern needs {{in}} or {{out}}")
             if "same" in pattern.implies.values() and "{in}" not in tokens:
                 raise ValueError(f"patterns[{i}]: `same` needs an {{in}} to copy")

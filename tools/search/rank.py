@@ -61,8 +61,11 @@ def _side(queried: Sequence[str], slug: str, ancestors: Mapping[str, Sequence[st
 def direction_prior(
     d: Direction, source: str, target: str, ancestors: Mapping[str, Sequence[str]]
 ) -> float:
-    """How well a technique `source`-to-`target` fits the direction asked, in [-1, 1]:
-    the mean match of the sides the query gives, minus the mean match of them swapped."""
+    """How well a technique `source`-to-`target` fits the direction asked, in [-1, 1].
+
+    `fwd` is the mean match of the sides the query gives, `rev` the same with the technique's
+    sides swapped; the prior is `fwd`, less what `rev` exceeds it by (so CT-to-CT is not penalised
+    for being its own reverse), halved when the query gives only one side."""
     if not d.directed:
         return 0.0
     fwd, rev = [], []
@@ -72,7 +75,8 @@ def direction_prior(
     if d.outputs:
         fwd.append(_side(d.outputs, target, ancestors))
         rev.append(_side(d.outputs, source, ancestors))
-    return sum(fwd) / len(fwd) - sum(rev) / len(rev)
+    f, r = sum(fwd) / len(fwd), sum(rev) / len(rev)
+    return (f - max(0.0, r - f)) * len(fwd) / 2
 
 
 def about(d: Direction, source: str, target: str, ancestors: Mapping[str, Sequence[str]]) -> float:
@@ -111,14 +115,13 @@ def technique_scores(
     d: Direction,
     ancestors: Mapping[str, Sequence[str]],
     w: RankWeights,
-) -> tuple[list[float], list[float]]:
-    """(scores, priors) of every technique row."""
+) -> tuple[list[float], list[float], list[bool]]:
+    """(scores, priors, listed) of every technique row."""
     priors = [direction_prior(d, s, t, ancestors) for s, t in zip(sources, targets, strict=True)]
-    scores = [
-        own[r] + w.direction * priors[r] + w.mention * about(d, sources[r], targets[r], ancestors)
-        for r in range(len(own))
-    ]
-    return scores, priors
+    abouts = [about(d, s, t, ancestors) for s, t in zip(sources, targets, strict=True)]
+    scores = [own[r] + w.direction * priors[r] + w.mention * abouts[r] for r in range(len(own))]
+    listed = [own[r] > 0 or priors[r] > 0 or abouts[r] > 0 for r in range(len(own))]
+    return scores, priors, listed
 
 
 def filed_scores(
@@ -126,22 +129,26 @@ def filed_scores(
     filed: Sequence[Sequence[int]],
     technique_rank: Sequence[int],
     priors: Sequence[float],
+    technique_listed: Sequence[bool],
     w: RankWeights,
     name_hits: Sequence[bool] | None = None,
-) -> tuple[list[float], list[int]]:
-    """(scores, best technique row or -1) of papers or datasets, from their own score and the
-    techniques they are filed under (`technique_rank[row]` counts from 1)."""
-    scores, best = [], []
+) -> tuple[list[float], list[int], list[bool]]:
+    """(scores, best listed technique row or -1, listed) of papers or datasets, from their own
+    score and the listed techniques they are filed under (`technique_rank[row]` from 1)."""
+    scores, best, listed = [], [], []
     for r, techs in enumerate(filed):
         bonus, chosen = 0.0, -1
         for t in techs:
+            if not technique_listed[t]:
+                continue
             value = w.filed / (w.rrf_k + technique_rank[t]) + w.filed_direction * priors[t]
             if chosen < 0 or value > bonus:
                 bonus, chosen = value, t
-        name = w.name if name_hits is not None and name_hits[r] else 0.0
-        scores.append(own[r] + bonus + name)
+        named = name_hits is not None and name_hits[r]
+        scores.append(own[r] + bonus + (w.name if named else 0.0))
         best.append(chosen)
-    return scores, best
+        listed.append(own[r] > 0 or chosen >= 0 or named)
+    return scores, best, listed
 
 
 def name_hits(query_words: str, names: Sequence[Sequence[str]]) -> list[bool]:

@@ -52,16 +52,24 @@ class Understood:
     direction: Direction = field(default_factory=Direction)
 
 
-def _template_regex(template: str, cues: Mapping[str, list[str]], max_gap: int) -> str:
+def _template_regex(
+    template: str, cues: Mapping[str, list[str]], max_gap: int, stops: list[str]
+) -> str:
     """A pattern template as a Python regular expression over the token string (see the data)."""
     parts = []
+    stop = "(?!(?:" + "|".join(sorted({norm_phrase(w) for w in stops})) + ") )" if stops else ""
     for token in template.split():
         if token in ("{in}", "{out}"):
             parts.append(f"(?P<{token[1:-1]}>{MENTION}) ")
+        elif token.startswith(("{in:", "{out:")):
+            role, slug = token[1:-1].split(":")
+            parts.append(f"(?P<{role}>@{re.escape(slug)}\\.[0-9]+) ")
         elif token == "{m}":
             parts.append(f"{MENTION} ")
         elif token == "{gap}":
             parts.append(f"(?:[^@ ][^ ]* ){{0,{max_gap}}}?")
+        elif token == "{near}":
+            parts.append(f"(?:{stop}[^@ ][^ ]* ){{0,{max_gap}}}?")
         elif token.startswith("{"):
             alts = sorted({norm_phrase(w) for w in cues[token[1:-1]]}, key=lambda a: (-len(a), a))
             parts.append("(?:" + "|".join(alts) + ") ")
@@ -130,7 +138,12 @@ class QueryReader:
             CompiledPattern(
                 p.match,
                 re.compile(
-                    _template_regex(p.match, self.patterns_file.cues, self.patterns_file.max_gap)
+                    _template_regex(
+                        p.match,
+                        self.patterns_file.cues,
+                        self.patterns_file.max_gap,
+                        self.patterns_file.gap_stops,
+                    )
                 ),
                 dict(p.implies),
             )
@@ -188,9 +201,11 @@ class QueryReader:
                 items.append(("w", toks[i][1]))
                 i += 1
                 continue
-            prev = items[-1] if items else None
-            if prev is not None and prev[0] == "m" and self._related(prev[1], slug):
-                items[-1] = ("m", self._specific(prev[1], slug))
+            back = self._joined(items)
+            if back and self._related(items[-back][1], slug):
+                merged = self._specific(items[-back][1], slug)
+                del items[len(items) - back :]
+                items.append(("m", merged))
             else:
                 items.append(("m", slug))
             i += length
@@ -202,6 +217,16 @@ class QueryReader:
             else:
                 tokens.append(value)
         return tokens, slugs
+
+    @staticmethod
+    def _joined(items: list[tuple[str, str]]) -> int:
+        """How far back the mention just before is, when nothing or `of (the|a|an)` separates
+        it from the next one (0: there is none)."""
+        for back, between in ((1, ()), (2, ("of",)), (3, ("of", "the")), (3, ("of", "a"))):
+            if len(items) >= back and items[-back][0] == "m":
+                if tuple(v for _, v in items[len(items) - back + 1 :]) == between:
+                    return back
+        return 0
 
     def _related(self, a: str, b: str) -> bool:
         return a == b or a in self.ancestors.get(b, ()) or b in self.ancestors.get(a, ())
@@ -228,9 +253,11 @@ class QueryReader:
                 for role in ("in", "out"):
                     captured = match.groupdict().get(role)
                     if captured is not None:
-                        index = int(captured.rsplit(".", 1)[1])
-                        roles.setdefault(index, role)
-                        got[role] = index
+                        got[role] = int(captured.rsplit(".", 1)[1])
+                if any(roles.get(index, role) != role for role, index in got.items()):
+                    continue  # it reads a mention against the role an earlier pattern gave it
+                for role, index in got.items():
+                    roles[index] = role
                 for role, value in pattern.implies.items():
                     other = "in" if role == "out" else "out"
                     source = got.get(other)

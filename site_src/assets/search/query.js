@@ -53,6 +53,19 @@ export function normPhrase(text) {
     .join(" ");
 }
 
+// How far back the mention just before is, when nothing or "of (the|a|an)" separates it from the
+// next one (0: there is none).
+function joined(items) {
+  const seps = [[1, []], [2, ["of"]], [3, ["of", "the"]], [3, ["of", "a"]]];
+  for (const [back, between] of seps) {
+    if (items.length >= back && items[items.length - back][0] === "m") {
+      const words = items.slice(items.length - back + 1).map(([, v]) => v);
+      if (words.length === between.length && words.every((v, i) => v === between[i])) return back;
+    }
+  }
+  return 0;
+}
+
 export class QueryReader {
   constructor(data) {
     this.acronymsExact = new Map(Object.entries(data.acronyms_exact));
@@ -110,9 +123,11 @@ export class QueryReader {
         i += 1;
         continue;
       }
-      const prev = items.length ? items[items.length - 1] : null;
-      if (prev && prev[0] === "m" && this.related(prev[1], slug)) {
-        items[items.length - 1] = ["m", this.specific(prev[1], slug)];
+      const back = joined(items);
+      if (back && this.related(items[items.length - back][1], slug)) {
+        const merged = this.specific(items[items.length - back][1], slug);
+        items.splice(items.length - back, back);
+        items.push(["m", merged]);
       } else {
         items.push(["m", slug]);
       }
@@ -150,12 +165,11 @@ export class QueryReader {
         const got = {};
         for (const role of ["in", "out"]) {
           const captured = match.groups ? match.groups[role] : undefined;
-          if (captured !== undefined) {
-            const index = Number(captured.slice(captured.lastIndexOf(".") + 1));
-            if (!roles.has(index)) roles.set(index, role);
-            got[role] = index;
-          }
+          if (captured !== undefined) got[role] = Number(captured.slice(captured.lastIndexOf(".") + 1));
         }
+        // a match that reads a mention against the role an earlier pattern gave it is skipped
+        if (Object.entries(got).some(([role, index]) => roles.has(index) && roles.get(index) !== role)) continue;
+        for (const [role, index] of Object.entries(got)) roles.set(index, role);
         for (const [role, raw] of Object.entries(pattern.implies)) {
           const other = role === "out" ? "in" : "out";
           const source = got[other];

@@ -102,7 +102,9 @@ export function directionPrior(d, source, target, ancestors) {
     rev.push(side(d.outputs, source, ancestors));
   }
   const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
-  return mean(fwd) - mean(rev);
+  const f = mean(fwd);
+  const r = mean(rev);
+  return ((f - Math.max(0, r - f)) * fwd.length) / 2;
 }
 
 export function about(d, source, target, ancestors) {
@@ -157,9 +159,9 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
   const tech = ctx.index.kinds.technique;
   const t = own("technique");
   const priors = tech.inputs.map((s, i) => directionPrior(d, s, tech.outputs[i], ancestors));
-  const tScores = t.scores.map(
-    (x, i) => x + w.direction * priors[i] + w.mention * about(d, tech.inputs[i], tech.outputs[i], ancestors),
-  );
+  const abouts = tech.inputs.map((s, i) => about(d, s, tech.outputs[i], ancestors));
+  const tScores = t.scores.map((x, i) => x + w.direction * priors[i] + w.mention * abouts[i]);
+  const tListed = t.scores.map((x, i) => x > 0 || priors[i] > 0 || abouts[i] > 0);
   const tRank = new Array(tScores.length);
   order(tScores).forEach((row, i) => {
     tRank[row] = i + 1;
@@ -179,29 +181,35 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
     let cos;
     let dense;
     let best;
+    let listed;
     let hits = null;
     if (kind === "technique") {
       ({ cos, dense } = t);
       scores = tScores;
       best = [...Array(n).keys()];
+      listed = tListed;
     } else {
       const o = own(kind);
       ({ cos, dense } = o);
       if (kind === "dataset") hits = nameHits(normWords, data.names);
       scores = [];
       best = [];
+      listed = [];
       data.techniques.forEach((techs, row) => {
         let bonus = 0;
         let chosen = -1;
         for (const tr of techs) {
+          if (!tListed[tr]) continue;
           const value = w.filed / (w.rrf_k + tRank[tr]) + w.filed_direction * priors[tr];
           if (chosen < 0 || value > bonus) {
             bonus = value;
             chosen = tr;
           }
         }
-        scores.push(o.scores[row] + bonus + (hits && hits[row] ? w.name : 0));
+        const named = Boolean(hits && hits[row]);
+        scores.push(o.scores[row] + bonus + (named ? w.name : 0));
         best.push(chosen);
+        listed.push(o.scores[row] > 0 || chosen >= 0 || named);
       });
     }
     const floor = r.no_match_below[kind];
@@ -213,7 +221,9 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
         ? new Set(dense.slice(0, top).map((x) => x[0]))
         : new Set([...cos.entries()].filter(([, c]) => c >= floor).map(([row]) => row));
     const keep = filters[kind];
-    const rows = order(scores).filter((row) => !keep || keep(row)).slice(0, top);
+    const rows = order(scores)
+      .filter((row) => listed[row] && (!keep || keep(row)))
+      .slice(0, top);
     results[kind] = rows.map((row) => {
       const reasons = [];
       const tr = best[row];

@@ -31,8 +31,8 @@ def test_modality_match_prefers_the_same_then_broader_then_narrower() -> None:
     ("source", "target", "prior"),
     [
         ("mri", "ct", 1.0),  # the direction asked
-        ("image", "ct", 0.5),  # broader input (0.75), less the swapped match (0.25)
-        ("mri", "mri", 0.0),  # one side right, one side swapped
+        ("image", "ct", 0.75),  # broader input; its swapped match (0.25) is less
+        ("mri", "mri", 0.5),  # one side right: its own reverse is not a penalty
         ("ct", "mri", -1.0),  # reversed: demoted
         ("text", "ct", 0.5),  # output right, input unrelated
         ("ct", "text", -0.5),  # asked output is its input
@@ -40,6 +40,14 @@ def test_modality_match_prefers_the_same_then_broader_then_narrower() -> None:
 )
 def test_direction_prior(source: str, target: str, prior: float) -> None:
     d = Direction(inputs=("mri",), outputs=("ct",))
+    assert direction_prior(d, source, target, ANCESTORS) == pytest.approx(prior)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "prior"), [("ct", "ct", 0.5), ("text", "ct", 0.5), ("ct", "text", -0.5)]
+)
+def test_one_side_given_counts_half(source: str, target: str, prior: float) -> None:
+    d = Direction(outputs=("ct",))
     assert direction_prior(d, source, target, ANCESTORS) == pytest.approx(prior)
 
 
@@ -62,28 +70,29 @@ def test_own_scores_fuse_ranks_and_order_breaks_ties_by_row() -> None:
 def test_the_reversed_technique_is_demoted_below_the_asked_one() -> None:
     own = [0.03, 0.02]  # the reversed technique is closer in meaning
     d = Direction(inputs=("mri",), outputs=("ct",))
-    scores, priors = technique_scores(
+    scores, priors, listed = technique_scores(
         own, ["ct", "mri"], ["mri", "ct"], d, ANCESTORS, RankWeights()
     )
-    assert priors == [-1.0, 1.0]
+    assert priors == [-1.0, 1.0] and listed == [True, True]
     assert order(scores) == [1, 0]
     assert len(scores) == 2 and scores[0] < own[0]  # demoted, still ranked (not removed)
 
 
 def test_papers_gain_from_the_best_technique_they_are_filed_under() -> None:
     w = RankWeights()
-    scores, best = filed_scores(
-        own=[0.0, 0.0, 0.01],
-        filed=[[0], [1, 0], []],
-        technique_rank=[1, 5],
-        priors=[1.0, -1.0],
+    scores, best, listed = filed_scores(
+        own=[0.0, 0.0, 0.01, 0.0],
+        filed=[[0], [1, 0], [], [2]],
+        technique_rank=[1, 5, 9],
+        priors=[1.0, -1.0, 0.0],
+        technique_listed=[True, True, False],
         w=w,
     )
-    assert best == [0, 0, -1]
+    assert best == [0, 0, -1, -1] and listed == [True, True, True, False]
     assert scores[0] == pytest.approx(w.filed / (w.rrf_k + 1) + w.filed_direction)
-    assert scores[2] == 0.01
-    named, _ = filed_scores([0.0, 0.0], [[], []], [], [], w, name_hits=[False, True])
-    assert named == [0.0, w.name]
+    assert scores[2] == 0.01 and scores[3] == 0.0  # an unlisted technique gives nothing
+    named, _, shown = filed_scores([0.0, 0.0], [[], []], [], [], [], w, name_hits=[False, True])
+    assert named == [0.0, w.name] and shown == [False, True]
 
 
 def test_name_hits_need_whole_words() -> None:
