@@ -223,9 +223,12 @@ class QueryReader:
         """How far back the mention just before is, when nothing or `of (the|a|an)` separates
         it from the next one (0: there is none)."""
         for back, between in ((1, ()), (2, ("of",)), (3, ("of", "the")), (3, ("of", "a"))):
-            if len(items) >= back and items[-back][0] == "m":
-                if tuple(v for _, v in items[len(items) - back + 1 :]) == between:
-                    return back
+            if (
+                len(items) >= back
+                and items[-back][0] == "m"
+                and tuple(v for _, v in items[len(items) - back + 1 :]) == between
+            ):
+                return back
         return 0
 
     def _related(self, a: str, b: str) -> bool:
