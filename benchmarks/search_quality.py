@@ -107,7 +107,8 @@ def before_after(cat: object, queries: list[EvalQuery], engine: SearchEngine) ->
 def threshold_table(engine: SearchEngine, queries: list[EvalQuery], unrelated: list[str]) -> None:
     """The best cosine per kind of related and unrelated queries, and the cut between them."""
     print(
-        '"no close match": best cosine with any entry (related = the evaluation queries)\n\n'
+        '"no close match": best cosine with any entry of the kind (related = the evaluation '
+        "queries that list entries of that kind)\n\n"
         "| kind | related min | related p5 | unrelated max | threshold | balanced accuracy "
         "| in config |\n|---|---|---|---|---|---|---|"
     )
@@ -117,7 +118,11 @@ def threshold_table(engine: SearchEngine, queries: list[EvalQuery], unrelated: l
             u = engine.reader.read(text)
             return engine.index(kind).search(engine.query_vector(u.text), 1)[0][1]
 
-        rel = [best(q.text) for q in queries]
+        rel = [
+            best(q.text)
+            for q in queries
+            if q.relevant.get(kind) or (kind == "paper" and q.group == "topical")
+        ]
         unrel = [best(q) for q in unrelated]
         cut, acc = separating_threshold(rel, unrel)
         p5 = statistics.quantiles(rel, n=20)[0]

@@ -26,6 +26,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -95,12 +96,52 @@ def _ranking_fields(engine: SearchEngine, kind: str, ids: list[str]) -> dict[str
     }
 
 
+def ranking_index(engine: SearchEngine) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """What ranking needs in index.json (everything but `model` and `runtime`), and each kind's
+    vector file (name -> float16 bytes). The parity test feeds exactly this to rank.js."""
+    catalog = engine.catalog
+    kinds: dict[str, object] = {}
+    vectors: dict[str, bytes] = {}
+    dim = 0
+    for kind in KINDS:
+        ids, matrix = engine.vectors(kind)
+        dim = max(dim, int(matrix.shape[1]) if ids else 0)
+        data = np.ascontiguousarray(matrix, dtype="<f2").tobytes() if ids else b""
+        name = f"{kind}-{_digest(data)}.f16"
+        vectors[name] = data
+        metas = [_entry_meta(catalog, kind, i) for i in ids]
+        kinds[kind] = {
+            "vectors": name,
+            "ids": ids,
+            "titles": engine.index(kind).titles,
+            "summaries": [m["summary"] for m in metas],
+            "details": [m["detail"] for m in metas],
+            "paths": [m["path"] for m in metas],
+            "keyword": [" ".join(tokenize(keyword_text(catalog, kind, i))) for i in ids],
+            **_ranking_fields(engine, kind, ids),
+        }
+    index: dict[str, Any] = {
+        "format": FORMAT,
+        "dim": dim,
+        "ranking": {
+            "weights": engine.weights.as_json(),
+            "no_match_below": engine.no_match_below,
+            "candidates": CANDIDATES,
+            "bm25": {"k1": K1, "b": B},
+            "stopwords": sorted(STOPWORDS),
+        },
+        "understanding": engine.reader.export(),
+        "kinds": kinds,
+    }
+    return index, vectors
+
+
 def search_asset_files(engine: SearchEngine) -> dict[str, Path]:
     """File name under `assets/search/` -> a file to copy there (staged under `.cache/search/`).
 
     Render adds these to the files it copies; nothing is written into the site tree here.
     """
-    catalog, cfg = engine.catalog, engine.config
+    cfg = engine.config
     stage = cfg.cache / "site"
     stage.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
@@ -112,55 +153,26 @@ def search_asset_files(engine: SearchEngine) -> dict[str, Path]:
         files[path.name] = path
     files.update(runtime_files(cfg.root, cfg.cache))
 
-    kinds: dict[str, object] = {}
-    dim = 0
-    for kind in KINDS:
-        ids, matrix = engine.vectors(kind)
-        dim = max(dim, int(matrix.shape[1]) if ids else 0)
-        data = np.ascontiguousarray(matrix, dtype="<f2").tobytes() if ids else b""
-        name = f"{kind}-{_digest(data)}.f16"
+    index, vectors = ranking_index(engine)
+    for name, data in vectors.items():
         staged = stage / name
         if not staged.is_file():
             staged.write_bytes(data)
         files[name] = staged
-        metas = [_entry_meta(catalog, kind, i) for i in ids]
-        titles = engine.index(kind).titles
-        kinds[kind] = {
-            "vectors": name,
-            "ids": ids,
-            "titles": titles,
-            "summaries": [m["summary"] for m in metas],
-            "details": [m["detail"] for m in metas],
-            "paths": [m["path"] for m in metas],
-            "keyword": [" ".join(tokenize(keyword_text(catalog, kind, i))) for i in ids],
-            **_ranking_fields(engine, kind, ids),
-        }
-    index = {
-        "format": FORMAT,
-        "model": {
-            "id": engine.encoder.model_id,
-            "file": model_name,
-            "bytes": model.model_path.stat().st_size,
-            "tokenizer": "tokenizer.json",
-            "tokenizer_config": "tokenizer_config.json",
-            "max_tokens": MAX_TOKENS,
-            "dim": dim,
-        },
-        "runtime": {
-            "ort": "ort.wasm.bundle.min.mjs",
-            "wasm": "ort-wasm-simd-threaded.wasm",
-            "wasm_digest": _file_digest(files["ort-wasm-simd-threaded.wasm"]),
-            "tokenizers": "tokenizers.min.mjs",
-        },
-        "ranking": {
-            "weights": engine.weights.as_json(),
-            "no_match_below": engine.no_match_below,
-            "candidates": CANDIDATES,
-            "bm25": {"k1": K1, "b": B},
-            "stopwords": sorted(STOPWORDS),
-        },
-        "understanding": engine.reader.export(),
-        "kinds": kinds,
+    index["model"] = {
+        "id": engine.encoder.model_id,
+        "file": model_name,
+        "bytes": model.model_path.stat().st_size,
+        "tokenizer": "tokenizer.json",
+        "tokenizer_config": "tokenizer_config.json",
+        "max_tokens": MAX_TOKENS,
+        "dim": index.pop("dim"),
+    }
+    index["runtime"] = {
+        "ort": "ort.wasm.bundle.min.mjs",
+        "wasm": "ort-wasm-simd-threaded.wasm",
+        "wasm_digest": _file_digest(files["ort-wasm-simd-threaded.wasm"]),
+        "tokenizers": "tokenizers.min.mjs",
     }
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     staged_index = stage / "index.json"
