@@ -29,10 +29,10 @@ class RankWeights:
     keyword: Mapping[str, float] = field(
         default_factory=lambda: {"technique": 0.5, "paper": 0.5, "dataset": 1.0}
     )
-    direction: float = 0.03
+    direction: float = 0.01
     mention: float = 0.005
     filed: float = 1.0
-    filed_direction: float = 0.005
+    filed_direction: float = 0.01
     name: float = 0.05
 
     def as_json(self) -> dict[str, object]:
