@@ -145,7 +145,7 @@ class QueryReader:
                         self.patterns_file.gap_stops,
                     )
                 ),
-                dict(p.implies),
+                {str(role): value for role, value in p.implies.items()},
             )
             for p in self.patterns_file.patterns
         ]
@@ -209,7 +209,8 @@ class QueryReader:
             else:
                 items.append(("m", slug))
             i += length
-        tokens, slugs = [], []
+        tokens: list[str] = []
+        slugs: list[str] = []
         for what, value in items:
             if what == "m":
                 tokens.append(f"@{value}.{len(slugs)}")
