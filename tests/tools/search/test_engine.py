@@ -185,7 +185,7 @@ def test_cli_datasets_keep_the_json_contract(root: Path) -> None:
     [
         ("radiograph report " * 6000, "characters long; only its first 1,000 are used"),
         ("Рентгенограмма грудной клетки", "mostly in a non-Latin script"),
-        ("asdfgh qwerty zxcvb", None),
+        ("asdfgh qwerty zxcvb", "no close match"),
     ],
     ids=["100KB", "cyrillic", "nonsense"],
 )
@@ -233,3 +233,12 @@ def test_the_plain_ranking_stays_callable(engine: SearchEngine) -> None:
         engine.search("x", "technique", 1001)
     with pytest.raises(SearchError, match="unknown kind `gene`"):
         engine.search("x", "gene")
+
+
+def test_unrelated_queries_carry_the_no_close_match_note(engine: SearchEngine) -> None:
+    engine.notes.clear()
+    far = engine.search_result("asdfgh qwerty zxcvbn", "technique", 3)
+    assert not far.close and far.hits
+    assert any(n.startswith("no close match among the techniques") for n in engine.notes)
+    near = engine.search_result("transcribe clinical dictation", "technique", 3)
+    assert near.close
