@@ -11,14 +11,6 @@ import typer
 from tools.cli.app import RootOpt, app, echo, open_checked, reported
 
 
-class SearchKind(StrEnum):
-    """What `search` looks for."""
-
-    technique = "technique"
-    paper = "paper"
-    dataset = "dataset"
-
-
 class SearchMode(StrEnum):
     """How `search` ranks: meaning and words fused (default), meaning only, or words only."""
 
@@ -33,8 +25,9 @@ def search(
         str | None, typer.Argument(help="What you are looking for, in plain words.")
     ] = None,
     kind: Annotated[
-        SearchKind, typer.Option("--kind", "-k", help="Search techniques, papers or datasets.")
-    ] = SearchKind.technique,
+        str,
+        typer.Option("--kind", "-k", help="What to search: technique, paper or dataset."),
+    ] = "technique",
     top: Annotated[int, typer.Option("--top", "-n", help="How many results to print.")] = 10,
     as_json: Annotated[
         bool, typer.Option("--json", help='Print a JSON list of {"id", "score", "title"}.')
@@ -65,7 +58,7 @@ def search(
         run_search(
             open_checked(root),
             query,
-            kind.value,
+            kind,
             top,
             as_json,
             queries,
