@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tools.catalog.load import load_catalog  # noqa: E402
-from tools.search.browser_export import write_search_assets  # noqa: E402
-from tools.search.config import SearchConfig  # noqa: E402
+from tools.search.browser_export import PAGE_FILES, write_search_assets  # noqa: E402
+from tools.search.config import KINDS, SearchConfig  # noqa: E402
 from tools.search.engine import Mode, SearchEngine  # noqa: E402
 from tools.search.evaluate import load_queries  # noqa: E402
 
@@ -48,7 +48,7 @@ def build_page(site: Path, sizes_out: dict[str, int]) -> None:
     cat, _ = load_catalog(ROOT)
     assets = site / "assets" / "search"
     sizes_out.update(write_search_assets(SearchEngine(cat, SearchConfig(root=ROOT)), assets))
-    for name in ("search.js", "search.css"):
+    for name in PAGE_FILES:
         shutil.copyfile(ROOT / "site_src" / "assets" / "search" / name, assets / name)
     md = (ROOT / "site_src" / "search.md").read_text(encoding="utf-8")
     body = md[md.index('<div id="mga-search"') :]
@@ -74,7 +74,7 @@ def run(out: Path | None = None) -> dict[str, Any]:
     engine = SearchEngine(cat, SearchConfig(root=ROOT))
     cli = {
         kind: {q.text: [h.id for h in engine.search(q.text, kind, TOP)] for q in queries}
-        for kind in ("technique", "paper")
+        for kind in KINDS
     }
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -118,7 +118,7 @@ def run(out: Path | None = None) -> dict[str, Any]:
             results["loads"] = loads
             rankings: dict[str, dict[str, dict[str, list[str]]]] = {}
             times = []
-            for kind in ("technique", "paper"):
+            for kind in KINDS:
                 rankings[kind] = {}
                 for mode in (None, *Mode):
                     per = {}
@@ -140,14 +140,14 @@ def run(out: Path | None = None) -> dict[str, Any]:
     results["parity"] = {
         kind: sum(rankings[kind]["default"][q.text] == cli[kind][q.text] for q in queries)
         / len(queries)
-        for kind in ("technique", "paper")
+        for kind in KINDS
     }
     results["overlap5"] = {
         kind: statistics.mean(
             len(set(rankings[kind]["default"][q.text][:5]) & set(cli[kind][q.text][:5])) / 5
             for q in queries
         )
-        for kind in ("technique", "paper")
+        for kind in KINDS
     }
     if out is not None:
         out.write_text(json.dumps(rankings, indent=1), encoding="utf-8")
@@ -173,7 +173,7 @@ def print_table(r: dict[str, Any]) -> None:
     print(
         f"| assets: model / runtime / data (index, vectors, tokenizer, page) | {model:,} / {runtime:,} / {data:,} bytes |"
     )
-    for kind in ("technique", "paper"):
+    for kind in KINDS:
         print(f"| {kind}s: browser top-{TOP} == CLI top-{TOP} | {r['parity'][kind]:.1%} |")
         print(f"| {kind}s: top-5 overlap with CLI | {r['overlap5'][kind]:.3f} |")
     print(f"| requests to other origins | {len(r['foreign'])} |")

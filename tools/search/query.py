@@ -8,6 +8,8 @@ from tools.search.errors import SearchError
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are cut here (the encoder reads at most 256 word pieces anyway)."""
+MAX_TOP = 1000
+"""The most results one search returns (`--top`); more is a mistake, not a request."""
 
 
 def latin_share(text: str) -> float:

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tools.search.config import KINDS
-
 if TYPE_CHECKING:
     from tools.search.engine import SearchEngine
 
 BLOCK = 1024
+KINDS = ("technique", "paper")
+"""The kinds whose pages show related entries (datasets are searchable but have no such list)."""
 
 
 def nearest(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tools.catalog.load import Catalog
-from tools.catalog.schema import Paper, Technique
+from tools.catalog.schema import Dataset, Paper, Technique
 
 
 def _modality_words(cat: Catalog, slug: str, with_aliases: bool) -> str:
@@ -84,6 +84,17 @@ def paper_techniques(cat: Catalog, p: Paper) -> str:
     return _join([paper_summary(cat, p), techs])
 
 
+def dataset_full(cat: Catalog, d: Dataset) -> str:
+    """Name, summary, size, its modalities with their aliases and the titles of its techniques."""
+    mods = _sentence(
+        "Modalities: " + ", ".join(_modality_words(cat, m, True) for m in d.modalities)
+    )
+    titles = [cat.techniques[tid].title for tid in d.techniques if tid in cat.techniques]
+    techs = _sentence("Used for: " + ", ".join(titles)) if titles else ""
+    size = _sentence("Size: " + d.size) if d.size else ""
+    return _join([_sentence(d.name), d.summary, size, mods, techs])
+
+
 TECHNIQUE_VARIANTS: dict[str, Callable[[Catalog, Technique], str]] = {
     "title": technique_title,
     "summary": technique_summary,
@@ -96,7 +107,8 @@ PAPER_VARIANTS: dict[str, Callable[[Catalog, Paper], str]] = {
     "summary": paper_summary,
     "techniques": paper_techniques,
 }
-DEFAULT_VARIANT: dict[str, str] = {"technique": "full", "paper": "techniques"}
+DATASET_VARIANTS: dict[str, Callable[[Catalog, Dataset], str]] = {"full": dataset_full}
+DEFAULT_VARIANT: dict[str, str] = {"technique": "full", "paper": "techniques", "dataset": "full"}
 """The chosen composition per kind (measured by `benchmarks/search_quality.py --variants`)."""
 
 
@@ -104,6 +116,9 @@ def keyword_text(cat: Catalog, kind: str, entry_id: str) -> str:
     """The fullest text of an entry, for BM25."""
     if kind == "technique":
         return technique_full(cat, cat.techniques[entry_id])
+    if kind == "dataset":
+        data = cat.datasets[entry_id]
+        return _join([dataset_full(cat, data), entry_id.replace("-", " ")])
     paper = cat.papers[entry_id]
     return _join([paper_techniques(cat, paper), " ".join(paper.authors), paper.venue or ""])
 
@@ -125,4 +140,8 @@ def entry_texts(
         pfn = PAPER_VARIANTS[name]
         ids = sorted(cat.papers)
         return ids, [cat.papers[i].title for i in ids], [pfn(cat, cat.papers[i]) for i in ids]
+    if kind == "dataset":
+        dfn = DATASET_VARIANTS[name]
+        ids = sorted(cat.datasets)
+        return ids, [cat.datasets[i].name for i in ids], [dfn(cat, cat.datasets[i]) for i in ids]
     raise ValueError(f"unknown kind {kind!r}")

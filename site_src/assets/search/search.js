@@ -2,21 +2,25 @@
 //
 // The query is embedded in the browser by the same encoder the CLI uses (all-MiniLM-L6-v2, exported
 // to ONNX and quantised int8 per channel, run by onnxruntime-web's WebAssembly build) and ranked
-// against the entries' vectors exported by tools/search/browser_export.py. Ranking mirrors
-// tools/search/engine.py: BM25 (tools/search/keyword.py) and cosine, fused by reciprocal rank.
+// against the entries' vectors exported by tools/search/browser_export.py. Query understanding
+// (query.js) and ranking (rank.js) are pure modules mirroring tools/search/understand.py and
+// tools/search/rank.py; this file loads the files, embeds the query and draws the results.
 // Every file comes from this site (assets/search/); the model and runtime are kept in the Cache API.
 // While the model loads, and if it cannot load, keyword results are shown.
+
+import { BM25, rankQuery } from "./rank.js";
+import { QueryReader, cleanQuery, normPhrase, tokenize } from "./query.js";
 
 const ASSETS = new URL("./", import.meta.url);
 const SITE = new URL("../../", import.meta.url);
 const CACHE_NAME = "medgen-atlas-search-v1";
-const MAX_QUERY_CHARS = 1000;
 const TOP = 10;
 
 const state = {
   index: null,
   vectors: {},
   bm25: {},
+  reader: null,
   session: null,
   tokenizer: null,
   ort: null,
@@ -24,98 +28,6 @@ const state = {
   timings: {},
   error: null,
 };
-
-// ---------- query cleaning (tools/search/query.py) ----------
-
-export function cleanQuery(raw) {
-  let text = String(raw).replace(/\p{C}/gu, " ");
-  text = text.split(/\s+/u).filter(Boolean).join(" ");
-  if (!text || !/[\p{L}\p{N}]/u.test(text)) return { text: "", notes: [] };
-  const notes = [];
-  if (text.length > MAX_QUERY_CHARS) {
-    const head = text.slice(0, MAX_QUERY_CHARS);
-    const cut = head.lastIndexOf(" ") > 0 ? head.slice(0, head.lastIndexOf(" ")) : head;
-    notes.push(`Only the first ${cut.length} of ${text.length} characters are used.`);
-    text = cut;
-  }
-  const letters = [...text].filter((c) => /\p{L}/u.test(c));
-  const latin = letters.filter((c) => /\p{Script=Latin}/u.test(c)).length;
-  if (letters.length && latin / letters.length < 0.5) {
-    notes.push("The encoder was trained on English: results for other scripts may be poor.");
-  }
-  return { text, notes };
-}
-
-// ---------- keyword ranking (tools/search/keyword.py) ----------
-
-function stem(token) {
-  if (token.length >= 4 && token.endsWith("s") && !"sui".includes(token[token.length - 2])) {
-    return token.slice(0, -1);
-  }
-  return token;
-}
-
-export function tokenize(text, stopwords) {
-  const found = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
-  return found.filter((t) => !stopwords.has(t)).map(stem);
-}
-
-class BM25 {
-  constructor(docs, k1, b) {
-    this.k1 = k1;
-    this.b = b;
-    this.n = docs.length;
-    this.postings = new Map();
-    this.lengths = [];
-    docs.forEach((doc, i) => {
-      const terms = doc ? doc.split(" ") : [];
-      this.lengths.push(terms.length);
-      const counts = new Map();
-      for (const t of terms) counts.set(t, (counts.get(t) || 0) + 1);
-      for (const [t, tf] of counts) {
-        if (!this.postings.has(t)) this.postings.set(t, new Map());
-        this.postings.get(t).set(i, tf);
-      }
-    });
-    this.avg = this.n ? this.lengths.reduce((a, x) => a + x, 0) / this.n : 0;
-  }
-
-  idf(term) {
-    const df = this.postings.has(term) ? this.postings.get(term).size : 0;
-    return Math.log(1 + (this.n - df + 0.5) / (df + 0.5));
-  }
-
-  rank(terms, top) {
-    const scores = new Map();
-    for (const term of new Set(terms)) {
-      const plist = this.postings.get(term);
-      if (!plist) continue;
-      const idf = this.idf(term);
-      for (const [doc, tf] of plist) {
-        const norm = tf + this.k1 * (1 - this.b + (this.b * this.lengths[doc]) / (this.avg || 1));
-        scores.set(doc, (scores.get(doc) || 0) + (idf * tf * (this.k1 + 1)) / norm);
-      }
-    }
-    return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, top);
-  }
-
-  matched(terms, doc) {
-    return [...new Set(terms)].filter((t) => this.postings.get(t)?.has(doc));
-  }
-}
-
-// ---------- fusion (tools/search/fusion.py) ----------
-
-function rrf(rankings, k, weights) {
-  const scores = new Map();
-  rankings.forEach((ranking, r) => {
-    ranking.forEach((item, i) => {
-      scores.set(item, (scores.get(item) || 0) + weights[r] / (k + i + 1));
-    });
-  });
-  const order = new Map([...scores.keys()].map((item, i) => [item, i]));
-  return [...scores.entries()].sort((a, b) => b[1] - a[1] || order.get(a[0]) - order.get(b[0]));
-}
 
 // ---------- loading ----------
 
@@ -146,6 +58,7 @@ async function loadIndex() {
     state.vectors[kind] = vec;
     state.bm25[kind] = new BM25(data.keyword, index.ranking.bm25.k1, index.ranking.bm25.b);
   }
+  state.reader = new QueryReader(index.understanding);
   state.index = index;
   state.timings.index_ms = performance.now() - t0;
 }
@@ -247,64 +160,29 @@ async function embed(text) {
   return out.embedding.data;
 }
 
-function denseRank(kind, q, count) {
-  const vec = state.vectors[kind];
-  const dim = q.length;
-  const n = vec.length / dim;
-  const scores = new Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const off = i * dim;
-    for (let j = 0; j < dim; j++) s += vec[off + j] * q[j];
-    scores[i] = [i, s];
-  }
-  return scores.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, count);
-}
-
-// Rank one kind. mode: "hybrid" | "dense" | "keyword"; qvec may be null (keyword only).
-function rankKind(kind, text, qvec, mode, top) {
-  const r = state.index.ranking;
-  const data = state.index.kinds[kind];
-  const n = data.ids.length;
-  if (!n) return [];
-  const terms = tokenize(text, state.index.stopwords);
-  const dense = qvec && mode !== "keyword" ? denseRank(kind, qvec, Math.min(n, Math.max(top, r.candidates))) : [];
-  const cos = new Map(dense);
-  let ranked;
-  if (mode === "dense") ranked = dense.slice(0, top);
-  else if (mode === "keyword" || !qvec) ranked = state.bm25[kind].rank(terms, top);
-  else {
-    const kw = state.bm25[kind].rank(terms, r.candidates);
-    ranked = rrf([dense.map((d) => d[0]), kw.map((d) => d[0])], r.rrf_k, [1, r.keyword_weight]).slice(0, top);
-  }
-  return ranked.map(([row, score]) => ({
-    kind,
-    id: data.ids[row],
-    title: data.titles[row],
-    summary: data.summaries[row],
-    detail: data.details[row],
-    path: data.paths[row],
-    score,
-    cosine: cos.has(row) ? cos.get(row) : null,
-    matched: state.bm25[kind].matched(terms, row),
-  }));
-}
-
-export async function search(query, { kind = null, top = TOP, mode = null } = {}) {
-  const { text, notes } = cleanQuery(query);
-  if (!text) return { text, notes, results: {}, mode: "empty", ms: 0 };
+// Rank every kind (or one) for a query; filters: {paper: {since: year|null, code: bool}}.
+export async function search(query, { kind = null, top = TOP, mode = null, filters = {} } = {}) {
+  const { text, notes, problem } = cleanQuery(query);
+  if (!text) return { text, notes: problem && String(query).trim() ? [problem] : [], results: {}, close: {}, mode: "empty", ms: 0 };
   const t0 = performance.now();
   const semantic = state.session !== null && mode !== "keyword";
-  const qvec = semantic ? await embed(text) : null;
+  const u = state.reader.read(text);
+  for (const [short, meaning] of u.expansions) notes.push(`“${short}” is read as ${meaning}.`);
+  const qvec = semantic ? await embed(u.text) : null;
   const kinds = kind ? [kind] : Object.keys(state.index.kinds);
-  const results = {};
-  const modes = {};
-  for (const k of kinds) {
-    modes[k] = semantic ? mode || state.index.ranking.modes[k] || "hybrid" : "keyword";
-    results[k] = rankKind(k, text, qvec, modes[k], top);
-  }
-  const used = semantic ? (kinds.length === 1 ? modes[kinds[0]] : "semantic") : "keyword";
-  return { text, notes, results, modes, mode: used, ms: performance.now() - t0 };
+  const ctx = { index: state.index, bm25: state.bm25, vectors: state.vectors };
+  const { results, close } = rankQuery(ctx, u, normPhrase(u.text), qvec, kinds, top, {
+    mode: semantic ? mode : "keyword",
+    filters: paperFilters(filters.paper),
+  });
+  const used = semantic ? mode || "semantic" : "keyword";
+  return { text, notes, results, close, understood: u, mode: used, ms: performance.now() - t0 };
+}
+
+function paperFilters(f) {
+  if (!f || (!f.since && !f.code)) return {};
+  const data = state.index.kinds.paper;
+  return { paper: (row) => (!f.since || data.years[row] >= f.since) && (!f.code || Boolean(data.code[row])) };
 }
 
 // ---------- page ----------
@@ -317,10 +195,28 @@ function el(tag, cls, text) {
 }
 
 function why(hit) {
-  const parts = [];
-  if (hit.cosine !== null) parts.push(`close in meaning (cosine ${hit.cosine.toFixed(2)})`);
-  if (hit.matched.length) parts.push(`shares the words: ${hit.matched.join(", ")}`);
-  return parts.length ? `Why: ${parts.join("; ")}` : "";
+  return hit.reasons.length ? `Why: ${hit.reasons.join("; ")}` : "";
+}
+
+const PAPER_KIND = { method: "method", survey: "survey", dataset: "dataset paper", benchmark: "benchmark" };
+
+// Year, kind and arXiv/code links of a paper result.
+function paperFacts(row) {
+  const data = state.index.kinds.paper;
+  const box = el("div", "mga-hit__facts");
+  box.append(el("span", "mga-hit__year", String(data.years[row])));
+  box.append(el("span", "mga-hit__kind", PAPER_KIND[data.paper_kinds[row]] || data.paper_kinds[row]));
+  if (data.arxiv[row]) {
+    const a = el("a", "mga-hit__link", "arXiv");
+    a.href = `https://arxiv.org/abs/${data.arxiv[row]}`;
+    box.append(a);
+  }
+  if (data.code[row]) {
+    const a = el("a", "mga-hit__link", "code");
+    a.href = data.code[row];
+    box.append(a);
+  }
+  return box;
 }
 
 function renderResults(root, out) {
@@ -328,25 +224,35 @@ function renderResults(root, out) {
     const list = root.querySelector(`[data-results="${kind}"]`);
     if (!list) continue;
     list.replaceChildren();
-    for (const hit of out.results[kind] || []) {
+    const data = state.index.kinds[kind];
+    const hits = out.results[kind] || [];
+    if (hits.length && out.close && out.close[kind] === false) {
+      list.append(el("li", "mga-hit mga-hit--far", "No close match: these are the nearest entries, but none is close to the query."));
+    }
+    for (const hit of hits) {
       const li = el("li", "mga-hit");
       li.dataset.id = hit.id;
       const a = el("a", "mga-hit__title", hit.title);
-      a.href = new URL(hit.path, SITE).href;
+      a.href = new URL(data.paths[hit.row], SITE).href;
       li.append(a);
-      if (hit.detail) li.append(el("div", "mga-hit__detail", hit.detail));
-      const summary = hit.summary.length > 220 ? `${hit.summary.slice(0, 217)}...` : hit.summary;
-      li.append(el("div", "mga-hit__summary", summary));
+      if (data.details[hit.row]) li.append(el("div", "mga-hit__detail", data.details[hit.row]));
+      if (kind === "paper") li.append(paperFacts(hit.row));
+      const text = data.summaries[hit.row];
+      li.append(el("div", "mga-hit__summary", text.length > 220 ? `${text.slice(0, 217)}...` : text));
       const reason = why(hit);
       if (reason) li.append(el("div", "mga-hit__why", reason));
       list.append(li);
     }
-    if (!(out.results[kind] || []).length && out.text) {
-      list.append(el("li", "mga-hit mga-hit--none", "No matching entries."));
-    }
+    if (!hits.length && out.text) list.append(el("li", "mga-hit mga-hit--none", "No matching entries."));
   }
   const notes = root.querySelector("[data-notes]");
   if (notes) notes.textContent = out.notes.join(" ");
+}
+
+function readFilters(root) {
+  const since = Number(root.querySelector("[data-filter=since]")?.value) || null;
+  const code = Boolean(root.querySelector("[data-filter=code]")?.checked);
+  return { paper: { since, code } };
 }
 
 function setStatus(root, mode, message, fraction) {
@@ -382,7 +288,7 @@ async function main() {
 
   const run = async () => {
     if (!state.index) return;
-    const out = await search(input.value);
+    const out = await search(input.value, { filters: readFilters(root) });
     renderResults(root, out);
     root.dataset.resultsMode = out.mode;
     window.dispatchEvent(new CustomEvent("mga-search-results", { detail: out }));
@@ -393,6 +299,7 @@ async function main() {
     url.searchParams.set("q", input.value);
     window.history.replaceState(null, "", url);
   };
+  for (const control of root.querySelectorAll("[data-filter]")) control.addEventListener("change", () => run());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     remember();

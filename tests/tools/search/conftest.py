@@ -79,6 +79,12 @@ PAPERS = {
 }
 
 
+DATASETS = {
+    "fixture-cxr": ("FIX-CXR", "x-ray", "x-ray-to-text", "Chest radiographs with their reports."),
+    "fixture-dictation": ("DictaSet", "audio", "audio-to-text", "Recorded clinical dictation."),
+}
+
+
 def write_catalog(root: Path, extra_papers: dict[str, tuple[str, str]] | None = None) -> Path:
     """Write the fixture catalog under `root/catalog` and return `root`."""
     cat = root / "catalog"
@@ -119,6 +125,25 @@ def write_catalog(root: Path, extra_papers: dict[str, tuple[str, str]] | None = 
                 summary: A fixture paper about {title.split(": ", 1)[1].lower()}.
                 verified:
                   - source: https://example.org/{pid}
+                    date: 2026-11-20
+                added: 2026-11-20
+                """
+            ),
+            encoding="utf-8",
+        )
+    for did, (name, modality, tid, summary) in DATASETS.items():
+        (cat / "datasets" / f"{did}.yaml").write_text(
+            textwrap.dedent(
+                f"""\
+                id: {did}
+                name: {name}
+                modalities: [{modality}]
+                summary: {summary}
+                access: open
+                url: https://example.org/{did}
+                techniques: [{tid}]
+                verified:
+                  - source: https://example.org/{did}
                     date: 2026-11-20
                 added: 2026-11-20
                 """

@@ -59,11 +59,11 @@ def test_bad_input_raises_search_error(engine: SearchEngine) -> None:
     with pytest.raises(SearchError, match="empty"):
         engine.search("   ", "technique")
     with pytest.raises(SearchError, match="unknown kind"):
-        engine.search("x", "dataset")
+        engine.search("x", "demo")
     with pytest.raises(SearchError, match="--top"):
         engine.search("x", "technique", 0)
     hits = engine.search("chest " * 3000, "technique", 3)
-    assert hits and "characters long" in engine.notes[-1]
+    assert hits and any("characters long" in n for n in engine.notes)
 
 
 def test_index_is_reused_then_rebuilt_when_stale_or_corrupt(
@@ -152,7 +152,12 @@ def test_cli_json_contract_and_queries_file(root: Path, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["search", ""], "the query is empty"),
-        (["search", "x", "--top", "0"], "--top must be at least 1"),
+        (["search", "x", "--top", "0"], "--top must be between 1 and 1,000 (got 0)"),
+        (["search", "x", "--top", "-3"], "--top must be between 1 and 1,000 (got -3)"),
+        (["search", "x", "--top", str(10**15)], "--top must be between 1 and 1,000"),
+        (["search", "\x00\x07 \x1b"], "the query is empty"),
+        (["search", "?! ..."], "the query has no letters or digits"),
+        (["search", "x", "--kind", "gene"], "--kind must be one of technique, paper, dataset"),
         (["search"], "give either a QUERY or --queries FILE"),
         (["search", "--queries", "/nonexistent/q.txt"], "no such file"),
         (["search", "x", "--model", "/nonexistent/model"], "is not a local folder"),
@@ -163,3 +168,77 @@ def test_cli_bad_input_is_one_clear_line(root: Path, args: list[str], message: s
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_datasets_keep_the_json_contract(root: Path) -> None:
+    result = runner.invoke(
+        app, ["search", "FIX-CXR", "--kind", "dataset", "--json", "--root", str(root)]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [d["id"] for d in data] == ["fixture-cxr", "fixture-dictation"]
+    assert all(set(d) == {"id", "score", "title"} for d in data) and data[0]["title"] == "FIX-CXR"
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ("radiograph report " * 6000, "characters long; only its first 989 are used"),
+        ("Рентгенограмма грудной клетки", "mostly in a non-Latin script"),
+        ("asdfgh qwerty zxcvb", "no close match"),
+    ],
+    ids=["100KB", "cyrillic", "nonsense"],
+)
+def test_cli_odd_queries_answer_with_notes(root: Path, query: str, note: str | None) -> None:
+    result = runner.invoke(app, ["search", query, "--json", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) > 0 and "Traceback" not in result.output
+    if note:
+        assert note in result.stderr
+
+
+def test_direction_is_a_prior_and_explained(engine: SearchEngine) -> None:
+    hits = engine.search("synthetic CT from MRI", "technique", 6)
+    assert hits[0].id == "mri-to-ct"
+    assert "direction matches: MRI → CT" in hits[0].reasons
+    assert not any("cosine" in r for h in hits for r in h.reasons)
+    reversed_ = {h.id: h for h in engine.search("MRI from CT", "technique", 6)}
+    assert "mri-to-ct" in reversed_  # demoted, not hidden
+    assert any(
+        r.startswith("opposite direction (MRI → CT)") for r in reversed_["mri-to-ct"].reasons
+    )
+    papers = engine.search("synthetic CT from MRI", "paper", 2)
+    assert papers[0].id == "2101.00003" and "filed under MRI to CT" in papers[0].reasons
+
+
+def test_datasets_are_found_by_name_and_by_filing(engine: SearchEngine) -> None:
+    by_name = engine.search("DictaSet", "dataset", 2)
+    assert by_name[0].id == "fixture-dictation" and "name matches" in by_name[0].reasons
+    by_use = engine.search("write reports for chest radiographs", "dataset", 2)
+    assert by_use[0].id == "fixture-cxr"
+    assert "filed under X-ray to Text" in by_use[0].reasons
+
+
+def test_acronyms_are_expanded_and_noted(engine: SearchEngine) -> None:
+    engine.notes.clear()
+    hits = engine.search("CXR report", "technique", 3)
+    assert hits[0].id == "x-ray-to-text"
+    assert "`CXR` is read as chest X-ray" in engine.notes
+
+
+def test_the_plain_ranking_stays_callable(engine: SearchEngine) -> None:
+    plain = engine.search("synthetic CT from MRI", "technique", 3, plain=True)
+    assert len(plain) == 3 and all(h.reasons == [] for h in plain)
+    with pytest.raises(SearchError, match="between 1 and 1,000"):
+        engine.search("x", "technique", 1001)
+    with pytest.raises(SearchError, match="unknown kind `gene`"):
+        engine.search("x", "gene")
+
+
+def test_unrelated_queries_carry_the_no_close_match_note(engine: SearchEngine) -> None:
+    engine.notes.clear()
+    far = engine.search_result("asdfgh qwerty zxcvbn", "technique", 3)
+    assert not far.close and far.hits
+    assert any(n.startswith("no close match among the techniques") for n in engine.notes)
+    near = engine.search_result("transcribe clinical dictation", "technique", 3)
+    assert near.close

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tools.search.errors import SearchError
-from tools.search.evaluate import evaluate, load_queries, score_rankings
+from tools.search.evaluate import evaluate, load_queries, load_unrelated, score_rankings
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -38,8 +38,16 @@ def test_unknown_relevant_ids_are_skipped() -> None:
 def test_the_evaluation_set_is_large_and_well_formed() -> None:
     queries = load_queries(REPO / "benchmarks" / "data" / "search_queries.yaml")
     assert len(queries) >= 60
-    assert all(q.relevant["technique"] for q in queries)
+    assert all(any(q.relevant.values()) for q in queries)
     assert len({q.text for q in queries}) == len(queries)
+    groups = {g: [q for q in queries if q.group == g] for g in {q.group for q in queries}}
+    assert {"direction", "topical", "known-item", "dataset", "acronym"} <= set(groups)
+    pairs = {tuple(q.relevant["technique"][0].split("-to-")) for q in groups["direction"]}
+    both_ways = {frozenset(p) for p in pairs if (p[1], p[0]) in pairs}
+    assert len(both_ways) >= 12  # the issue: both directions for at least 12 modality pairs
+    assert all(q.relevant["paper"] for q in groups["known-item"])
+    assert all(q.relevant["dataset"] for q in groups["dataset"])
+    assert len(load_unrelated(REPO / "benchmarks" / "data" / "search_queries.yaml")) >= 10
 
 
 def test_bad_evaluation_file(tmp_path: Path) -> None:
@@ -47,3 +55,17 @@ def test_bad_evaluation_file(tmp_path: Path) -> None:
     bad.write_text("queries:\n  - techniques: [a]\n", encoding="utf-8")
     with pytest.raises(SearchError, match=r"queries\[0\]"):
         load_queries(bad)
+
+
+def test_precision_by_filing_and_threshold() -> None:
+    from tools.search.evaluate import EvalQuery, precision_by_filing, separating_threshold
+
+    queries = [EvalQuery("q", {"technique": ("a-to-b",)}), EvalQuery("none", {})]
+    filed = {"p1": ["a-to-b"], "p2": ["c-to-d"], "p3": ["x", "a-to-b"]}
+    m = precision_by_filing(queries, filed, lambda q: ["p1", "p2", "p3"])
+    assert m == {"P@5": 2 / 5, "n": 1.0}  # a short ranking counts its missing places as wrong
+    assert separating_threshold([0.5, 0.6, 0.7], [0.1, 0.2]) == (0.35, 1.0)
+    cut, acc = separating_threshold([0.5, 0.15], [0.1, 0.2])
+    assert acc < 1.0 and 0.1 < cut < 0.5
+    with pytest.raises(ValueError):
+        separating_threshold([], [0.1])

@@ -1,0 +1,255 @@
+// MedGen Atlas search: ranking, with no DOM and no model (runs in node for the parity test).
+//
+// Mirrors tools/search/keyword.py (BM25), tools/search/fusion.py (rrf), tools/search/rank.py (the
+// rules) and SearchEngine._ranked in tools/search/engine.py (putting them together), with the
+// constants index.json carries. The only thing ranking needs from the model is the query's vector
+// (`embed(text) -> Float32Array`), passed in as `qvec` (null: keyword ranking only).
+
+import { tokenize } from "./query.js";
+
+export class BM25 {
+  constructor(docs, k1, b) {
+    this.k1 = k1;
+    this.b = b;
+    this.n = docs.length;
+    this.postings = new Map();
+    this.lengths = [];
+    docs.forEach((doc, i) => {
+      const terms = doc ? doc.split(" ") : [];
+      this.lengths.push(terms.length);
+      const counts = new Map();
+      for (const t of terms) counts.set(t, (counts.get(t) || 0) + 1);
+      for (const [t, tf] of counts) {
+        if (!this.postings.has(t)) this.postings.set(t, new Map());
+        this.postings.get(t).set(i, tf);
+      }
+    });
+    this.avg = this.n ? this.lengths.reduce((a, x) => a + x, 0) / this.n : 0;
+  }
+
+  idf(term) {
+    const df = this.postings.has(term) ? this.postings.get(term).size : 0;
+    return Math.log(1 + (this.n - df + 0.5) / (df + 0.5));
+  }
+
+  rank(terms, top) {
+    const scores = new Map();
+    for (const term of new Set(terms)) {
+      const plist = this.postings.get(term);
+      if (!plist) continue;
+      const idf = this.idf(term);
+      for (const [doc, tf] of plist) {
+        const norm = tf + this.k1 * (1 - this.b + (this.b * this.lengths[doc]) / (this.avg || 1));
+        scores.set(doc, (scores.get(doc) || 0) + (idf * tf * (this.k1 + 1)) / norm);
+      }
+    }
+    return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, top);
+  }
+
+  matched(terms, doc) {
+    return [...new Set(terms)].filter((t) => this.postings.get(t)?.has(doc));
+  }
+}
+
+export function rrf(rankings, k, weights) {
+  const scores = new Map();
+  rankings.forEach((ranking, r) => {
+    ranking.forEach((item, i) => {
+      scores.set(item, (scores.get(item) || 0) + weights[r] / (k + i + 1));
+    });
+  });
+  const order = new Map([...scores.keys()].map((item, i) => [item, i]));
+  return [...scores.entries()].sort((a, b) => b[1] - a[1] || order.get(a[0]) - order.get(b[0]));
+}
+
+// (row, cosine) of the best `count` rows of `vec` (n x dim, row-major) for the unit vector q.
+export function denseRank(vec, q, count) {
+  const dim = q.length;
+  const n = vec.length / dim;
+  const scores = new Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const off = i * dim;
+    for (let j = 0; j < dim; j++) s += vec[off + j] * q[j];
+    scores[i] = [i, s];
+  }
+  return scores.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, count);
+}
+
+export function modalityMatch(query, entry, ancestors) {
+  if (query === entry) return 1;
+  if ((ancestors[query] || []).includes(entry)) return 0.5;
+  if ((ancestors[entry] || []).includes(query)) return 0.25;
+  return 0;
+}
+
+function side(queried, slug, ancestors) {
+  let best = 0;
+  for (const q of queried) best = Math.max(best, modalityMatch(q, slug, ancestors));
+  return best;
+}
+
+export function directionPrior(d, source, target, ancestors) {
+  if (!d.inputs.length && !d.outputs.length) return 0;
+  const fwd = [];
+  const rev = [];
+  if (d.inputs.length) {
+    fwd.push(side(d.inputs, source, ancestors));
+    rev.push(side(d.inputs, target, ancestors));
+  }
+  if (d.outputs.length) {
+    fwd.push(side(d.outputs, target, ancestors));
+    rev.push(side(d.outputs, source, ancestors));
+  }
+  const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  const f = mean(fwd);
+  const r = mean(rev);
+  return ((f - Math.max(0, r - f)) * fwd.length) / 2;
+}
+
+export function about(d, source, target, ancestors) {
+  if (!d.mentioned.length) return 0;
+  return Math.max(side(d.mentioned, source, ancestors), side(d.mentioned, target, ancestors));
+}
+
+export function ownScores(n, dense, keyword, k, keywordWeight) {
+  const scores = new Array(n).fill(0);
+  dense.forEach((row, i) => {
+    scores[row] += 1 / (k + i + 1);
+  });
+  if (keywordWeight) {
+    keyword.forEach((row, i) => {
+      scores[row] += keywordWeight / (k + i + 1);
+    });
+  }
+  return scores;
+}
+
+export function order(scores) {
+  return [...scores.keys()].sort((a, b) => scores[b] - scores[a] || a - b);
+}
+
+export function nameHits(queryWords, names) {
+  const padded = ` ${queryWords} `;
+  return names.map((entry) => entry.some((n) => n && padded.includes(` ${n} `)));
+}
+
+// The whole ranking of one query: `ctx` holds index.json (ctx.index), the BM25 per kind (ctx.bm25)
+// and the vectors per kind (ctx.vectors); `u` is QueryReader.read(text); `normWords` the query's
+// normalised words (query.js normPhrase of u.text). Returns {kind: [hit]} for `kinds`, each list
+// the best `top` that pass `filters[kind]` (row -> bool), with `close` per kind.
+export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, filters = {} } = {}) {
+  const r = ctx.index.ranking;
+  const w = r.weights;
+  const ancestors = ctx.index.understanding.ancestors;
+  const labels = ctx.index.understanding.labels;
+  const effective = qvec ? mode || "hybrid" : "keyword";
+  const d = u.direction;
+  const stop = ctx.index.stopwords;
+  const terms = tokenize(u.text, stop);
+
+  const own = (kind) => {
+    const n = ctx.index.kinds[kind].ids.length;
+    const dense = effective !== "keyword" && n ? denseRank(ctx.vectors[kind], qvec, Math.min(n, r.candidates)) : [];
+    const keyword = effective !== "dense" ? ctx.bm25[kind].rank(terms, r.candidates).map((x) => x[0]) : [];
+    const weight = effective === "keyword" ? 1 : w.keyword[kind] || 0;
+    return { scores: ownScores(n, dense.map((x) => x[0]), keyword, w.rrf_k, weight), cos: new Map(dense), dense };
+  };
+
+  const tech = ctx.index.kinds.technique;
+  const t = own("technique");
+  const priors = tech.inputs.map((s, i) => directionPrior(d, s, tech.outputs[i], ancestors));
+  const abouts = tech.inputs.map((s, i) => about(d, s, tech.outputs[i], ancestors));
+  const tScores = t.scores.map((x, i) => x + w.direction * priors[i] + w.mention * abouts[i]);
+  const tListed = t.scores.map((x, i) => x > 0 || priors[i] > 0 || abouts[i] > 0);
+  const tRank = new Array(tScores.length);
+  order(tScores).forEach((row, i) => {
+    tRank[row] = i + 1;
+  });
+
+  const results = {};
+  const close = {};
+  for (const kind of kinds) {
+    const data = ctx.index.kinds[kind];
+    const n = data.ids.length;
+    if (!n) {
+      results[kind] = [];
+      close[kind] = true;
+      continue;
+    }
+    let scores;
+    let cos;
+    let dense;
+    let best;
+    let listed;
+    let hits = null;
+    if (kind === "technique") {
+      ({ cos, dense } = t);
+      scores = tScores;
+      best = [...Array(n).keys()];
+      listed = tListed;
+    } else {
+      const o = own(kind);
+      ({ cos, dense } = o);
+      if (kind === "dataset") hits = nameHits(normWords, data.names);
+      scores = [];
+      best = [];
+      listed = [];
+      data.techniques.forEach((techs, row) => {
+        let bonus = 0;
+        let chosen = -1;
+        for (const tr of techs) {
+          if (!tListed[tr]) continue;
+          const value = w.filed / (w.rrf_k + tRank[tr]) + w.filed_direction * priors[tr];
+          if (chosen < 0 || value > bonus) {
+            bonus = value;
+            chosen = tr;
+          }
+        }
+        const named = Boolean(hits && hits[row]);
+        scores.push(o.scores[row] + bonus + (named ? w.name : 0));
+        best.push(chosen);
+        listed.push(o.scores[row] > 0 || chosen >= 0 || named);
+      });
+    }
+    const floor = r.no_match_below[kind];
+    const cosValues = [...cos.values()];
+    close[kind] = floor === undefined || !cosValues.length || Math.max(...cosValues) >= floor;
+    if (hits && hits.some(Boolean)) close[kind] = true;
+    const near =
+      floor === undefined
+        ? new Set(dense.slice(0, top).map((x) => x[0]))
+        : new Set([...cos.entries()].filter(([, c]) => c >= floor).map(([row]) => row));
+    const keep = filters[kind];
+    const rows = order(scores)
+      .filter((row) => listed[row] && (!keep || keep(row)))
+      .slice(0, top);
+    results[kind] = rows.map((row) => {
+      const reasons = [];
+      const tr = best[row];
+      if (tr >= 0) {
+        const p = priors[tr];
+        if (kind !== "technique") reasons.push(`filed under ${tech.titles[tr]}`);
+        if (p > 0) reasons.push(`direction matches: ${labels[tech.inputs[tr]]} → ${labels[tech.outputs[tr]]}`);
+        else if (p < 0) {
+          reasons.push(`opposite direction (${labels[tech.inputs[tr]]} → ${labels[tech.outputs[tr]]}), ranked lower`);
+        }
+      }
+      if (hits && hits[row]) reasons.push("name matches");
+      if (near.has(row)) reasons.push("close in meaning");
+      const matched = ctx.bm25[kind].matched(terms, row);
+      if (matched.length) reasons.push(`words: ${matched.join(", ")}`);
+      return {
+        kind,
+        row,
+        id: data.ids[row],
+        title: data.titles[row],
+        score: scores[row],
+        cosine: cos.has(row) ? cos.get(row) : null,
+        matched,
+        reasons,
+      };
+    });
+  }
+  return { results, close };
+}

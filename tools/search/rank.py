@@ -1,0 +1,159 @@
+"""The ranking rules, as pure functions of rankings and catalog structure (no model, no index).
+
+`site_src/assets/search/rank.js` implements the same rules with the same constants (exported into
+index.json), so the CLI and the search page order results alike; the parity test checks it.
+
+For a query with a parsed direction (tools/search/understand.py):
+- a technique scores `own + direction * prior + mention * about`, where `own` is the reciprocal
+  rank fusion of its dense and keyword ranks, `prior` is +1 for the exact direction asked, less for
+  a broader modality, 0 when unrelated and negative for the opposite direction (demoted, never
+  removed), and `about` rewards naming one of its modalities when the phrasing gives no role;
+- a paper or dataset scores `own + filed / (k + r) + filed_direction * prior` over the best of
+  the techniques it is filed under, `r` being that technique's rank and `prior` its prior; a
+  dataset whose name (or id) the query spells out scores `name` more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+from tools.search.understand import Direction
+
+
+@dataclass(frozen=True)
+class RankWeights:
+    """Constants of the ranking, chosen with `benchmarks/search_quality.py --weights` (one weight
+    varied at a time around these; direction 0.01 and filed_direction 0.01 gave the best technique
+    MRR and paper MRR, every other value tried was no better on the targets)."""
+
+    rrf_k: int = 60
+    keyword: Mapping[str, float] = field(
+        default_factory=lambda: {"technique": 0.5, "paper": 0.5, "dataset": 1.0}
+    )
+    direction: float = 0.01
+    mention: float = 0.005
+    filed: float = 1.0
+    filed_direction: float = 0.01
+    name: float = 0.05
+
+    def as_json(self) -> dict[str, object]:
+        """The constants for index.json."""
+        data = asdict(self)
+        data["keyword"] = dict(self.keyword)
+        return data
+
+
+def modality_match(query: str, entry: str, ancestors: Mapping[str, Sequence[str]]) -> float:
+    """1 for the same modality, 0.5 when the entry's is broader (image for x-ray), 0.25 when
+    narrower (x-ray for image), else 0."""
+    if query == entry:
+        return 1.0
+    if entry in ancestors.get(query, ()):
+        return 0.5
+    if query in ancestors.get(entry, ()):
+        return 0.25
+    return 0.0
+
+
+def _side(queried: Sequence[str], slug: str, ancestors: Mapping[str, Sequence[str]]) -> float:
+    return max((modality_match(q, slug, ancestors) for q in queried), default=0.0)
+
+
+def direction_prior(
+    d: Direction, source: str, target: str, ancestors: Mapping[str, Sequence[str]]
+) -> float:
+    """How well a technique `source`-to-`target` fits the direction asked, in [-1, 1].
+
+    `fwd` is the mean match of the sides the query gives, `rev` the same with the technique's
+    sides swapped; the prior is `fwd`, less what `rev` exceeds it by (so CT-to-CT is not penalised
+    for being its own reverse), halved when the query gives only one side."""
+    if not d.directed:
+        return 0.0
+    fwd, rev = [], []
+    if d.inputs:
+        fwd.append(_side(d.inputs, source, ancestors))
+        rev.append(_side(d.inputs, target, ancestors))
+    if d.outputs:
+        fwd.append(_side(d.outputs, target, ancestors))
+        rev.append(_side(d.outputs, source, ancestors))
+    f, r = sum(fwd) / len(fwd), sum(rev) / len(rev)
+    return (f - max(0.0, r - f)) * len(fwd) / 2
+
+
+def about(d: Direction, source: str, target: str, ancestors: Mapping[str, Sequence[str]]) -> float:
+    """For modalities named without a role: the best match with either side of a technique."""
+    if not d.mentioned:
+        return 0.0
+    return max(_side(d.mentioned, source, ancestors), _side(d.mentioned, target, ancestors))
+
+
+def own_scores(
+    n: int,
+    dense: Sequence[int],
+    keyword: Sequence[int],
+    k: int,
+    keyword_weight: float,
+) -> list[float]:
+    """Reciprocal rank fusion of the dense and keyword rankings (rows, best first), per row."""
+    scores = [0.0] * n
+    for rank, row in enumerate(dense, start=1):
+        scores[row] += 1.0 / (k + rank)
+    if keyword_weight:
+        for rank, row in enumerate(keyword, start=1):
+            scores[row] += keyword_weight / (k + rank)
+    return scores
+
+
+def order(scores: Sequence[float]) -> list[int]:
+    """Rows by score, best first; ties by row."""
+    return sorted(range(len(scores)), key=lambda r: (-scores[r], r))
+
+
+def technique_scores(
+    own: Sequence[float],
+    sources: Sequence[str],
+    targets: Sequence[str],
+    d: Direction,
+    ancestors: Mapping[str, Sequence[str]],
+    w: RankWeights,
+) -> tuple[list[float], list[float], list[bool]]:
+    """(scores, priors, listed) of every technique row."""
+    priors = [direction_prior(d, s, t, ancestors) for s, t in zip(sources, targets, strict=True)]
+    abouts = [about(d, s, t, ancestors) for s, t in zip(sources, targets, strict=True)]
+    scores = [own[r] + w.direction * priors[r] + w.mention * abouts[r] for r in range(len(own))]
+    listed = [own[r] > 0 or priors[r] > 0 or abouts[r] > 0 for r in range(len(own))]
+    return scores, priors, listed
+
+
+def filed_scores(
+    own: Sequence[float],
+    filed: Sequence[Sequence[int]],
+    technique_rank: Sequence[int],
+    priors: Sequence[float],
+    technique_listed: Sequence[bool],
+    w: RankWeights,
+    name_hits: Sequence[bool] | None = None,
+) -> tuple[list[float], list[int], list[bool]]:
+    """(scores, best listed technique row or -1, listed) of papers or datasets, from their own
+    score and the listed techniques they are filed under (`technique_rank[row]` from 1)."""
+    scores, best, listed = [], [], []
+    for r, techs in enumerate(filed):
+        bonus, chosen = 0.0, -1
+        for t in techs:
+            if not technique_listed[t]:
+                continue
+            value = w.filed / (w.rrf_k + technique_rank[t]) + w.filed_direction * priors[t]
+            if chosen < 0 or value > bonus:
+                bonus, chosen = value, t
+        named = name_hits is not None and name_hits[r]
+        scores.append(own[r] + bonus + (w.name if named else 0.0))
+        best.append(chosen)
+        listed.append(own[r] > 0 or chosen >= 0 or named)
+    return scores, best, listed
+
+
+def name_hits(query_words: str, names: Sequence[Sequence[str]]) -> list[bool]:
+    """Whether the query (normalised words joined by spaces) spells out one of each entry's names."""
+    padded = f" {query_words} "
+    return [any(f" {n} " in padded for n in entry if n) for entry in names]
