@@ -76,7 +76,9 @@ def test_a_wide_table_scrolls_in_its_box_with_a_shadow_cue(browser: Any, site_ur
     context = _context(browser, "phone")
     page = context.new_page()
     page.goto(site_url + "papers/")
-    wrap = page.locator(".mga-table-wrap").first
+    # the papers index lists each technique's papers in a closed section: open the first one
+    page.locator("details.mga-paper-section").first.evaluate("d => { d.open = true; }")
+    wrap = page.locator("details.mga-paper-section .mga-table-wrap").first
     assert wrap.evaluate("el => el.scrollWidth > el.clientWidth"), "the papers table fits a phone"
     assert wrap.evaluate("el => getComputedStyle(el).overflowX") == "auto"
     # the shadows are backgrounds that scroll with the box's edge ('scroll') under covers that move
