@@ -6,37 +6,18 @@ site, to which the search assets are added here (render does not know about sear
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import socketserver
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.site_browsing import served
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-
-
-def _serve(folder: Path) -> tuple[str, _Server]:
-    """Serve `folder` on 127.0.0.1 at a free port (the conftest's `serve` is not importable)."""
-    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 def _with_search(site_build: Any, dest: Path, drop_model: bool) -> Path:
@@ -70,17 +51,15 @@ def _with_search(site_build: Any, dest: Path, drop_model: bool) -> Path:
 @pytest.fixture(scope="module")
 def search_url(site_build: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = _with_search(site_build, tmp_path_factory.mktemp("search") / "site", drop_model=False)
-    url, server = _serve(site)
-    yield url
-    server.shutdown()
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def no_model_url(site_build: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = _with_search(site_build, tmp_path_factory.mktemp("nomodel") / "site", drop_model=True)
-    url, server = _serve(site)
-    yield url
-    server.shutdown()
+    with served(site) as url:
+        yield url
 
 
 def _wait_state(page: Any, states: str) -> str:

@@ -7,6 +7,16 @@
 
 import { tokenize } from "./query.js";
 
+/** One IEEE 754 half-precision value (the index's float16 vectors) as a number. */
+export function halfToFloat(h) {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x03ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
 export class BM25 {
   constructor(docs, k1, b) {
     this.k1 = k1;

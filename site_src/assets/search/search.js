@@ -8,7 +8,7 @@
 // Every file comes from this site (assets/search/); the model and runtime are kept in the Cache API.
 // While the model loads, and if it cannot load, keyword results are shown.
 
-import { BM25, rankQuery } from "./rank.js";
+import { BM25, halfToFloat, rankQuery } from "./rank.js";
 import { QueryReader, cleanQuery, normPhrase, tokenize } from "./query.js";
 
 const ASSETS = new URL("./", import.meta.url);
@@ -30,15 +30,6 @@ const state = {
 };
 
 // ---------- loading ----------
-
-function halfToFloat(h) {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x03ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 async function fetchOk(url, options) {
   const resp = await fetch(url, options);

@@ -4,22 +4,13 @@
 // prints {kind: [[ids...] per query]} as JSON.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BM25, rankQuery } from "../../../../site_src/assets/search/rank.js";
+import { BM25, halfToFloat, rankQuery } from "../../../../site_src/assets/search/rank.js";
 import { QueryReader, cleanQuery, normPhrase } from "../../../../site_src/assets/search/query.js";
 
 const folder = process.argv[2];
 const index = JSON.parse(readFileSync(join(folder, "index.json"), "utf8"));
 const queries = JSON.parse(readFileSync(join(folder, "queries.json"), "utf8"));
 index.stopwords = new Set(index.ranking.stopwords);
-
-function halfToFloat(h) {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x03ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 const ctx = { index, bm25: {}, vectors: {} };
 for (const [kind, data] of Object.entries(index.kinds)) {
