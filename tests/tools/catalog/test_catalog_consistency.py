@@ -14,6 +14,17 @@ from tools.catalog.problems import Severity
 from tools.catalog.schema import DOI_RE
 
 REPO = Path(__file__).resolve().parents[3]
+# An arXiv paper without a DOI links to its arXiv page or to its page in the proceedings.
+ARXIV_OR_PROCEEDINGS = (
+    "https://arxiv.org/abs/",
+    "https://openaccess.thecvf.com/",
+    "https://openreview.net/forum?id=",
+    "https://aclanthology.org/",
+    "https://proceedings.mlr.press/",
+    "https://proceedings.neurips.cc/",
+    "https://papers.miccai.org/",
+    "https://ojs.aaai.org/",
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +53,7 @@ def test_sampled_papers_are_consistent(catalog: Catalog) -> None:
             assert year is not None and int(paper.arxiv[2:4]) in range(1, 13), pid
             assert paper.year >= year, pid
             assert pid == paper.arxiv
-            assert (
-                paper.url.startswith(("https://arxiv.org/abs/", "http://arxiv.org/abs/"))
-                or paper.doi
-            ), pid
+            assert paper.url.startswith(ARXIV_OR_PROCEEDINGS) or paper.doi, pid
         else:
             assert paper.doi and re.fullmatch(DOI_RE, paper.doi), pid
             assert pid == doi_slug(paper.doi)
