@@ -12,7 +12,8 @@ import numpy as np
 
 from tools.catalog.load import Catalog
 from tools.search.cache import EmbeddingCache
-from tools.search.config import KINDS, NO_MATCH_BELOW, SearchConfig
+from tools.search.config import KINDS, SearchConfig
+from tools.search.config import no_match_below as measured_no_match
 from tools.search.embed import Encoder
 from tools.search.errors import SearchError
 from tools.search.fusion import RRF_K, rrf
@@ -25,7 +26,9 @@ from tools.search.rank import (
     name_hits,
     order,
     own_scores,
+    paper_votes,
     technique_scores,
+    title_name,
 )
 from tools.search.texts import entry_texts, keyword_text
 from tools.search.understand import QueryReader, Understood, norm_phrase
@@ -88,7 +91,9 @@ class SearchEngine:
         self.rrf_k = rrf_k
         self.keyword_weight = keyword_weight
         self.weights = weights or RankWeights()
-        self.no_match_below = dict(NO_MATCH_BELOW if no_match_below is None else no_match_below)
+        self.no_match_below = dict(
+            measured_no_match() if no_match_below is None else no_match_below
+        )
         self.notes: list[str] = []
         self._reader: QueryReader | None = None
         self._qvecs: dict[str, np.ndarray] = {}
@@ -264,11 +269,24 @@ class SearchEngine:
         sources = [self.catalog.techniques[t].input for t in techs]
         targets = [self.catalog.techniques[t].output for t in techs]
         t_own, t_cos, t_dense, t_bm25 = self._own("technique", u.text, qvec, mode)
+        row_of = {t: r for r, t in enumerate(techs)}
+        votes: list[float] = []
+        paper_own: tuple[list[float], dict[int, float], list[int], BM25] | None = None
+        if self.weights.papers and self.index("paper").ids:
+            paper_own = self._own("paper", u.text, qvec, mode)
+            paper_filed = [
+                [row_of[t] for t in self.catalog.papers[i].techniques]
+                for i in self.index("paper").ids
+            ]
+            votes = paper_votes(
+                paper_own[0], paper_filed, len(techs), self.weights.papers_top, self.weights.rrf_k
+            )
         t_scores, priors, t_listed = technique_scores(
-            t_own, sources, targets, u.direction, self.reader.ancestors, self.weights
+            t_own, sources, targets, u.direction, self.reader.ancestors, self.weights, votes
         )
         t_order = order(t_scores)
         hits: list[bool] | None = None
+        named: list[bool] | None = None
         if not self.index(kind).ids:
             return SearchResult([], True, u)
         if kind == "technique":
@@ -276,11 +294,13 @@ class SearchEngine:
             best: list[int] = list(range(len(techs)))
             listed = t_listed
         else:
-            own, cos, dense, bm25 = self._own(kind, u.text, qvec, mode)
+            if kind == "paper" and paper_own is not None:
+                own, cos, dense, bm25 = paper_own
+            else:
+                own, cos, dense, bm25 = self._own(kind, u.text, qvec, mode)
             t_rank = [0] * len(techs)
             for rank, row in enumerate(t_order, start=1):
                 t_rank[row] = rank
-            row_of = {t: r for r, t in enumerate(techs)}
             ids = self.index(kind).ids
             if kind == "paper":
                 filed = [[row_of[t] for t in self.catalog.papers[i].techniques] for i in ids]
@@ -289,9 +309,13 @@ class SearchEngine:
                     [row_of[t] for t in self.catalog.datasets[i].techniques if t in row_of]
                     for i in ids
                 ]
-                hits = name_hits(norm_phrase(u.text), self.dataset_names(ids))
+                hits = self._name_hits(u, self.dataset_names(ids))
+            named = hits
+            if kind == "paper" and self.weights.paper_name:
+                named = self._name_hits(u, self.paper_names(ids))
+            name_weight = self.weights.name if kind == "dataset" else self.weights.paper_name
             scores, best, listed = filed_scores(
-                own, filed, t_rank, priors, t_listed, self.weights, hits
+                own, filed, t_rank, priors, t_listed, self.weights, named, name_weight
             )
         idx = self.index(kind)
         floor = self.no_match_below.get(kind)
@@ -316,7 +340,7 @@ class SearchEngine:
                         f"opposite direction ({labels[sources[t_row]]} → "
                         f"{labels[targets[t_row]]}), ranked lower"
                     )
-            if kind == "dataset" and hits and hits[row]:
+            if named and named[row]:
                 reasons.append("name matches")
             if row in near:
                 reasons.append("close in meaning")
@@ -334,6 +358,20 @@ class SearchEngine:
                 "meaning to the query"
             )
         return SearchResult(out, close, u)
+
+    @staticmethod
+    def _name_hits(u: Understood, names: list[list[str]]) -> list[bool]:
+        """Whether the query, as typed or with acronyms expanded, spells out each entry's names."""
+        typed = name_hits(norm_phrase(u.original or u.text), names)
+        return [a or b for a, b in zip(typed, name_hits(norm_phrase(u.text), names), strict=True)]
+
+    def paper_names(self, ids: list[str]) -> list[list[str]]:
+        """Each paper's name (`title_name`) as normalised words, or none."""
+        out = []
+        for i in ids:
+            name = norm_phrase(title_name(self.catalog.papers[i].title))
+            out.append([name] if name else [])
+        return out
 
     def dataset_names(self, ids: list[str]) -> list[list[str]]:
         """Each dataset's names as normalised words: its id, its name, and each part of the name
