@@ -258,3 +258,16 @@ def test_unrelated_queries_carry_the_no_close_match_note(engine: SearchEngine) -
     assert any(n.startswith("no close match among the techniques") for n in engine.notes)
     near = engine.search_result("transcribe clinical dictation", "technique", 3)
     assert near.close
+
+
+def test_a_paper_is_found_by_its_titles_name_as_typed(tmp_path: Path, catalog_writer: Any) -> None:
+    # a paper about dictation: only its name ties it to the query below
+    extra = {"2101.00009": ("EHR-Safe: Listening to Dictated Notes", "audio-to-text")}
+    cat, problems = load_catalog(catalog_writer(tmp_path / "repo", extra_papers=extra))
+    assert not problems
+    engine = SearchEngine(cat, SearchConfig(root=tmp_path / "repo"))
+    # EHR is expanded ("EHR (electronic health record)-Safe"), so the name is matched as typed
+    hits = engine.search("EHR-Safe for chest radiograph reports", "paper", 3)
+    assert hits[0].id == "2101.00009" and "name matches" in hits[0].reasons
+    other = engine.search("chest radiograph reports", "paper", 3)
+    assert other[0].id == "2101.00001" and all("name matches" not in h.reasons for h in other)
