@@ -160,6 +160,15 @@ export function titleName(title) {
   return m ? m[1] : "";
 }
 
+// Each paper's name as normalised words (rank.py title_name, names.py paper_names), once per index.
+const paperNamesOf = new WeakMap();
+function paperNames(titles) {
+  if (!paperNamesOf.has(titles)) {
+    paperNamesOf.set(titles, titles.map((x) => [normPhrase(titleName(x))].filter(Boolean)));
+  }
+  return paperNamesOf.get(titles);
+}
+
 // Per technique row, its share of the best `top` papers by their own score (rank.py paper_votes).
 export function paperVotes(paperOwn, filed, nTechniques, top, k) {
   const ranked = order(paperOwn)
@@ -245,8 +254,7 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
       if (kind === "dataset") hits = queryNameHits(u, normWords, data.names);
       named = hits;
       if (kind === "paper" && w.paper_name) {
-        if (!ctx.paperNames) ctx.paperNames = data.titles.map((x) => [normPhrase(titleName(x))].filter(Boolean));
-        named = queryNameHits(u, normWords, ctx.paperNames);
+        named = queryNameHits(u, normWords, paperNames(data.titles));
       }
       const nameWeight = kind === "dataset" ? w.name : w.paper_name || 0;
       scores = [];
