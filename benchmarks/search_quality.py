@@ -7,6 +7,8 @@
     python benchmarks/search_quality.py --rrf           # also the plain ranking's RRF constants
     python benchmarks/search_quality.py --browser FILE  # add the browser's rankings (JSON from
                                                         # benchmarks/search_browser.py)
+    python benchmarks/search_quality.py --write-thresholds  # also write the measured "no close
+                                                        # match" cuts to tools/search/data/no_match.yaml
 "Before" is the ranking without query understanding (`SearchEngine.search(..., plain=True)`, the
 ranking of commit 9cdb868; datasets had no search then, so theirs is the same plain fusion),
 "after" the default. Prints markdown tables. The evaluation set is
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tools.catalog.load import load_catalog  # noqa: E402
-from tools.search.config import NO_MATCH_BELOW, SearchConfig  # noqa: E402
+from tools.search.config import SearchConfig  # noqa: E402
 from tools.search.engine import Mode, SearchEngine  # noqa: E402
 from tools.search.evaluate import (  # noqa: E402
     EvalQuery,
@@ -37,6 +39,7 @@ from tools.search.evaluate import (  # noqa: E402
     precision_by_filing,
     separating_threshold,
 )
+from tools.search.query_data import NO_MATCH_FILE, load_no_match  # noqa: E402
 from tools.search.rank import RankWeights  # noqa: E402
 from tools.search.texts import DEFAULT_VARIANT, PAPER_VARIANTS, TECHNIQUE_VARIANTS  # noqa: E402
 
@@ -104,14 +107,19 @@ def before_after(cat: object, queries: list[EvalQuery], engine: SearchEngine) ->
     print()
 
 
-def threshold_table(engine: SearchEngine, queries: list[EvalQuery], unrelated: list[str]) -> None:
-    """The best cosine per kind of related and unrelated queries, and the cut between them."""
+def threshold_table(
+    cat: object, engine: SearchEngine, queries: list[EvalQuery], unrelated: list[str], write: bool
+) -> None:
+    """The best cosine per kind of related and unrelated queries, and the cut between them;
+    `write` saves the cuts (with what they were measured on) to tools/search/data/no_match.yaml."""
+    stored = load_no_match().thresholds if NO_MATCH_FILE.is_file() else {}
     print(
         '"no close match": best cosine with any entry of the kind (related = the evaluation '
         "queries that list entries of that kind)\n\n"
         "| kind | related min | related p5 | unrelated max | threshold | balanced accuracy "
-        "| in config |\n|---|---|---|---|---|---|---|"
+        "| in no_match.yaml | still separates |\n|---|---|---|---|---|---|---|---|"
     )
+    measured: dict[str, dict[str, float | int]] = {}
     for kind in ("technique", "paper", "dataset"):
 
         def best(text: str, kind: str = kind) -> float:
@@ -126,11 +134,47 @@ def threshold_table(engine: SearchEngine, queries: list[EvalQuery], unrelated: l
         unrel = [best(q) for q in unrelated]
         cut, acc = separating_threshold(rel, unrel)
         p5 = statistics.quantiles(rel, n=20)[0]
+        old = stored[kind].threshold if kind in stored else float("nan")  # type: ignore[index]
+        holds = "yes" if max(unrel) < old <= min(rel) else "no: re-measure"
         print(
             f"| {kind} | {min(rel):.3f} | {p5:.3f} | {max(unrel):.3f} | {cut:.3f} | {acc:.3f} "
-            f"| {NO_MATCH_BELOW.get(kind, float('nan')):.3f} |"
+            f"| {old:.3f} | {holds} |"
         )
+        measured[kind] = {
+            "threshold": cut,
+            "related_min": round(min(rel), 3),
+            "unrelated_max": round(max(unrel), 3),
+            "balanced_accuracy": round(acc, 3),
+            "related": len(rel),
+            "unrelated": len(unrel),
+        }
     print()
+    if write:
+        write_thresholds(cat, engine, measured)
+        print(f"wrote {NO_MATCH_FILE.relative_to(ROOT)}\n")
+
+
+def write_thresholds(
+    cat: object, engine: SearchEngine, measured: dict[str, dict[str, float | int]]
+) -> None:
+    """tools/search/data/no_match.yaml from this run's measurement (checked by loading it back)."""
+    counts = {
+        kind + "s": len(getattr(cat, kind + "s")) for kind in ("technique", "paper", "dataset")
+    }
+    lines = [
+        '# "no close match" thresholds, measured by `python benchmarks/search_quality.py',
+        "# --write-thresholds` (never edited by hand): per kind, the cut on the best cosine of a query",
+        "# with any entry of the kind that best separates the evaluation queries listing entries of",
+        "# that kind (related) from the `unrelated` queries of benchmarks/data/search_queries.yaml.",
+        "# Below it, results carry a note. Read by tools/search/config.py (no_match_below).",
+        f"encoder: {engine.encoder.model_id} ({engine.config.query_backend} queries)",
+        "catalog: {" + ", ".join(f"{k}: {v}" for k, v in counts.items()) + "}",
+        "thresholds:",
+    ]
+    for kind, m in measured.items():
+        lines.append(f"  {kind}: {{" + ", ".join(f"{k}: {v}" for k, v in m.items()) + "}")
+    NO_MATCH_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_no_match()
 
 
 def weight_grid(cat: object, queries: list[EvalQuery], config: SearchConfig) -> None:
@@ -143,6 +187,9 @@ def weight_grid(cat: object, queries: list[EvalQuery], config: SearchConfig) -> 
         ("filed", (0.0, 0.5, 2.0)),
         ("filed_direction", (0.0, 0.002, 0.01)),
         ("name", (0.0, 0.02, 0.1)),
+        ("papers", (0.0, 0.003, 0.01)),
+        ("papers_top", (10, 40)),
+        ("paper_name", (0.0, 0.01, 0.05)),
     ):
         for v in values:
             trials.append((f"{name}={v}", replace(base, **{name: v})))
@@ -151,7 +198,14 @@ def weight_grid(cat: object, queries: list[EvalQuery], config: SearchConfig) -> 
             trials.append(
                 (f"keyword[{kind}]={w}", replace(base, keyword={**base.keyword, kind: w}))
             )
-    keys = [k for k in TARGETS] + [("technique", "all", "R@1"), ("paper", "all", "MRR")]
+    keys = [k for k in TARGETS] + [
+        ("technique", "all", "R@1"),
+        ("technique", "all", "R@5"),
+        ("paper", "all", "R@1"),
+        ("paper", "known-item", "R@1"),
+        ("paper", "all", "MRR"),
+        ("dataset", "all", "MRR"),
+    ]
     print("| weights | " + " | ".join(f"{k}/{g}/{m}" for k, g, m in keys) + " |")
     print("|---" * (len(keys) + 1) + "|")
     for label, weights in trials:
@@ -192,6 +246,9 @@ def main() -> None:
     parser.add_argument("--variants", action="store_true", help="compare embedded-text variants")
     parser.add_argument("--browser", type=Path, help="JSON of browser rankings to score as well")
     parser.add_argument("--rrf", action="store_true", help="compare RRF constants and weights")
+    parser.add_argument(
+        "--write-thresholds", action="store_true", help="save the no-close-match cuts measured"
+    )
     args = parser.parse_args()
 
     cat, _ = load_catalog(ROOT)
@@ -202,9 +259,9 @@ def main() -> None:
         f"catalog: {len(cat.techniques)} techniques, {len(cat.papers)} papers, "
         f"{len(cat.datasets)} datasets; {len(queries)} queries, {len(unrelated)} unrelated\n"
     )
-    engine = SearchEngine(cat, config)
+    engine = SearchEngine(cat, config, no_match_below={} if args.write_thresholds else None)
     before_after(cat, queries, engine)
-    threshold_table(engine, queries, unrelated)
+    threshold_table(cat, engine, queries, unrelated, args.write_thresholds)
     if args.modes:
         modes_table(cat, queries, config)
     if args.weights:

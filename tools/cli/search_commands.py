@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tools.cli.app import RootOpt, app, echo, open_checked, reported
-
-
-class SearchMode(StrEnum):
-    """How `search` ranks: meaning and words fused (default), meaning only, or words only."""
-
-    hybrid = "hybrid"
-    dense = "dense"
-    keyword = "keyword"
 
 
 @app.command()
@@ -28,7 +19,9 @@ def search(
         str,
         typer.Option("--kind", "-k", help="What to search: technique, paper or dataset."),
     ] = "technique",
-    top: Annotated[int, typer.Option("--top", "-n", help="How many results to print.")] = 10,
+    top: Annotated[
+        str, typer.Option("--top", "-n", help="How many results to print (1 to 1,000).")
+    ] = "10",
     as_json: Annotated[
         bool, typer.Option("--json", help='Print a JSON list of {"id", "score", "title"}.')
     ] = False,
@@ -37,7 +30,7 @@ def search(
         typer.Option("--queries", help="File with one query a line; prints one JSON list a line."),
     ] = None,
     mode: Annotated[
-        SearchMode | None,
+        str | None,
         typer.Option(
             "--mode",
             help="hybrid (meaning and words, the default), dense (meaning) or keyword (words).",
@@ -51,18 +44,19 @@ def search(
 ) -> None:
     """Search techniques, papers or datasets by meaning, words and the direction a query asks
     for (e.g. "synthetic CT from MRI"); the index is built (and cached) when needed."""
-    from tools.search.command import run_search
-    from tools.search.engine import Mode
+    from tools.search.command import parse_mode, parse_top, run_search
 
     with reported():
+        # --top and --mode are read here, not by typer, so a bad value is one line, not a box
+        count, how = parse_top(top), parse_mode(mode)
         run_search(
             open_checked(root),
             query,
             kind,
-            top,
+            count,
             as_json,
             queries,
-            Mode(mode.value) if mode else None,
+            how,
             model,
             echo=echo,
             warn=lambda m: echo(m, err=True),

@@ -29,6 +29,36 @@ def format_table(hits: list[Hit], kind: str) -> str:
     return "\n".join(lines)
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    """A value the user typed, cut for an error message."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def parse_top(value: str) -> int:
+    """`--top` as written: a whole number from 1 to `MAX_TOP`; SearchError otherwise."""
+    try:
+        top = int(value.strip())
+    except ValueError:
+        raise SearchError(
+            f"--top must be a whole number between 1 and {MAX_TOP:,} (got `{_shown(value)}`)"
+        ) from None
+    if not 1 <= top <= MAX_TOP:
+        raise SearchError(f"--top must be between 1 and {MAX_TOP:,} (got {_shown(f'{top:,}')})")
+    return top
+
+
+def parse_mode(value: str | None) -> Mode | None:
+    """`--mode` as written (None: the default ranking); SearchError for an unknown mode."""
+    if value is None:
+        return None
+    try:
+        return Mode(value.strip().lower())
+    except ValueError:
+        raise SearchError(
+            f"--mode must be one of {', '.join(m.value for m in Mode)} (got `{_shown(value)}`)"
+        ) from None
+
+
 MAX_QUERIES_BYTES = 4 * 1024 * 1024
 """A queries file is a list of questions, not a corpus."""
 
@@ -63,7 +93,7 @@ def run_search(
     from tools.search.engine import SearchEngine
 
     if kind not in KINDS:
-        raise SearchError(f"--kind must be one of {', '.join(KINDS)} (got `{kind}`)")
+        raise SearchError(f"--kind must be one of {', '.join(KINDS)} (got `{_shown(kind)}`)")
     if (query is None) == (queries is None):
         raise SearchError("give either a QUERY or --queries FILE")
     if not 1 <= top <= MAX_TOP:

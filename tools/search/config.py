@@ -12,13 +12,16 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 KINDS: tuple[str, ...] = ("technique", "paper", "dataset")
 """Entry kinds that search indexes, each in its own index."""
 
-NO_MATCH_BELOW: dict[str, float] = {"technique": 0.257, "paper": 0.313, "dataset": 0.292}
-"""Per kind: when the best cosine of a query with any entry of the kind is below this, the results
-carry a "no close match" note. Measured by `benchmarks/search_quality.py` (its "no close match"
-table: the cut that best separates the evaluation queries listing entries of that kind from its
-`unrelated` queries; all-MiniLM-L6-v2 int8 queries, 2026-12-02: balanced accuracy 1.000 for each
-kind, related minimum 0.309 / 0.356 / 0.365 against unrelated maximum 0.205 / 0.270 / 0.219).
-Re-measure when the encoder or the embedded texts change."""
+
+def no_match_below() -> dict[str, float]:
+    """Per kind: when the best cosine of a query with any entry of the kind is below this, the
+    results carry a "no close match" note. Measured, not typed in: `benchmarks/search_quality.py
+    --write-thresholds` writes tools/search/data/no_match.yaml (the cut that best separates the
+    evaluation queries listing entries of that kind from its `unrelated` queries, with what it was
+    measured on); re-measure when the encoder, the embedded texts or the catalog change much."""
+    from tools.search.query_data import load_no_match
+
+    return {kind: t.threshold for kind, t in load_no_match().thresholds.items()}
 
 
 def packaged_model_dir() -> Path:

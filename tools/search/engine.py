@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -12,34 +9,29 @@ import numpy as np
 
 from tools.catalog.load import Catalog
 from tools.search.cache import EmbeddingCache
-from tools.search.config import KINDS, NO_MATCH_BELOW, SearchConfig
+from tools.search.config import KINDS, SearchConfig
+from tools.search.config import no_match_below as measured_no_match
 from tools.search.embed import Encoder
 from tools.search.errors import SearchError
 from tools.search.fusion import RRF_K, rrf
 from tools.search.index import IndexCorrupt, KindIndex, build_faiss, corpus_hash
 from tools.search.keyword import BM25
+from tools.search.names import dataset_names, paper_names, query_name_hits
 from tools.search.query import MAX_TOP, clean_query
 from tools.search.rank import (
     RankWeights,
     filed_scores,
-    name_hits,
     order,
     own_scores,
+    paper_votes,
     technique_scores,
 )
+from tools.search.results import Hit, Mode, Own, SearchResult, Techniques
 from tools.search.texts import entry_texts, keyword_text
-from tools.search.understand import QueryReader, Understood, norm_phrase
+from tools.search.understand import QueryReader, Understood
 
 CANDIDATES = 100
 """How many results each ranker contributes to the fusion."""
-
-
-class Mode(StrEnum):
-    """Which ranking to use."""
-
-    hybrid = "hybrid"
-    dense = "dense"
-    keyword = "keyword"
 
 
 DEFAULT_MODES: dict[str, Mode] = {"technique": Mode.hybrid, "paper": Mode.dense}
@@ -48,24 +40,6 @@ DEFAULT_MODES: dict[str, Mode] = {"technique": Mode.hybrid, "paper": Mode.dense}
 for papers. The default ranking fuses both for every kind, with `RankWeights.keyword`."""
 
 KEYWORD_WEIGHT = 0.5
-
-
-@dataclass
-class Hit:
-    """One result: the entry, its score under the chosen mode, and why it matched."""
-
-    kind: str
-    id: str
-    title: str
-    score: float
-    cosine: float | None = None
-    matched: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    """Why it ranks here, in words a clinician reads (e.g. `direction matches: MRI → CT`)."""
-
-    def as_json(self) -> dict[str, object]:
-        """The CLI contract's fields."""
-        return {"id": self.id, "score": round(self.score, 6), "title": self.title}
 
 
 class SearchEngine:
@@ -88,7 +62,9 @@ class SearchEngine:
         self.rrf_k = rrf_k
         self.keyword_weight = keyword_weight
         self.weights = weights or RankWeights()
-        self.no_match_below = dict(NO_MATCH_BELOW if no_match_below is None else no_match_below)
+        self.no_match_below = dict(
+            measured_no_match() if no_match_below is None else no_match_below
+        )
         self.notes: list[str] = []
         self._reader: QueryReader | None = None
         self._qvecs: dict[str, np.ndarray] = {}
@@ -241,9 +217,7 @@ class SearchEngine:
             self.notes.append(f"`{short}` is read as {meaning}")
         return self._ranked(understood, kind, top, mode)
 
-    def _own(
-        self, kind: str, text: str, qvec: np.ndarray | None, mode: Mode
-    ) -> tuple[list[float], dict[int, float], list[int], BM25]:
+    def _own(self, kind: str, text: str, qvec: np.ndarray | None, mode: Mode) -> Own:
         """(own score per row, cosine of the dense candidates, dense rows best first, BM25)."""
         idx = self.index(kind)
         n = len(idx.ids)
@@ -256,31 +230,51 @@ class SearchEngine:
         own = own_scores(n, [r for r, _ in dense], keyword, self.weights.rrf_k, weight)
         return own, dict(dense), [r for r, _ in dense], bm25
 
-    def _ranked(self, u: Understood, kind: str, top: int, mode: Mode | None) -> SearchResult:
-        mode = mode or Mode.hybrid
-        qvec = self.query_vector(u.text) if mode is not Mode.keyword else None
-        labels = self.reader.labels
+    def _techniques(self, u: Understood, qvec: np.ndarray | None, mode: Mode) -> Techniques:
+        """Every technique's score, prior and whether it is listed, with the paper ranking that
+        voted for them (when `RankWeights.papers`)."""
         techs = self.index("technique").ids
         sources = [self.catalog.techniques[t].input for t in techs]
         targets = [self.catalog.techniques[t].output for t in techs]
-        t_own, t_cos, t_dense, t_bm25 = self._own("technique", u.text, qvec, mode)
-        t_scores, priors, t_listed = technique_scores(
-            t_own, sources, targets, u.direction, self.reader.ancestors, self.weights
+        own = self._own("technique", u.text, qvec, mode)
+        row_of = {t: r for r, t in enumerate(techs)}
+        votes: list[float] = []
+        paper_own = None
+        if self.weights.papers and self.index("paper").ids:
+            paper_own = self._own("paper", u.text, qvec, mode)
+            paper_filed = [
+                [row_of[t] for t in self.catalog.papers[i].techniques]
+                for i in self.index("paper").ids
+            ]
+            votes = paper_votes(
+                paper_own[0], paper_filed, len(techs), self.weights.papers_top, self.weights.rrf_k
+            )
+        scores, priors, listed = technique_scores(
+            own[0], sources, targets, u.direction, self.reader.ancestors, self.weights, votes
         )
-        t_order = order(t_scores)
+        return Techniques(techs, sources, targets, row_of, own, scores, priors, listed, paper_own)
+
+    def _ranked(self, u: Understood, kind: str, top: int, mode: Mode | None) -> SearchResult:
+        mode = mode or Mode.hybrid
+        qvec = self.query_vector(u.text) if mode is not Mode.keyword else None
+        tr = self._techniques(u, qvec, mode)
+        techs, row_of, priors = tr.ids, tr.row_of, tr.priors
+        t_order = order(tr.scores)
         hits: list[bool] | None = None
+        named: list[bool] | None = None
         if not self.index(kind).ids:
             return SearchResult([], True, u)
         if kind == "technique":
-            scores, cos, dense, bm25 = t_scores, t_cos, t_dense, t_bm25
-            best: list[int] = list(range(len(techs)))
-            listed = t_listed
+            _, cos, dense, bm25 = tr.own
+            scores, best, listed = tr.scores, list(range(len(techs))), tr.listed
         else:
-            own, cos, dense, bm25 = self._own(kind, u.text, qvec, mode)
+            if kind == "paper" and tr.paper_own is not None:
+                own, cos, dense, bm25 = tr.paper_own
+            else:
+                own, cos, dense, bm25 = self._own(kind, u.text, qvec, mode)
             t_rank = [0] * len(techs)
             for rank, row in enumerate(t_order, start=1):
                 t_rank[row] = rank
-            row_of = {t: r for r, t in enumerate(techs)}
             ids = self.index(kind).ids
             if kind == "paper":
                 filed = [[row_of[t] for t in self.catalog.papers[i].techniques] for i in ids]
@@ -289,9 +283,13 @@ class SearchEngine:
                     [row_of[t] for t in self.catalog.datasets[i].techniques if t in row_of]
                     for i in ids
                 ]
-                hits = name_hits(norm_phrase(u.text), self.dataset_names(ids))
+                hits = query_name_hits(u, dataset_names(self.catalog, ids))
+            named = hits
+            if kind == "paper" and self.weights.paper_name:
+                named = query_name_hits(u, paper_names(self.catalog, ids))
+            name_weight = self.weights.name if kind == "dataset" else self.weights.paper_name
             scores, best, listed = filed_scores(
-                own, filed, t_rank, priors, t_listed, self.weights, hits
+                own, filed, t_rank, priors, tr.listed, self.weights, named, name_weight
             )
         idx = self.index(kind)
         floor = self.no_match_below.get(kind)
@@ -301,26 +299,8 @@ class SearchEngine:
         near = set(dense[:top]) if floor is None else {r for r, c in cos.items() if c >= floor}
         out = []
         for row in [r for r in order(scores) if listed[r]][:top]:
-            reasons: list[str] = []
-            t_row = best[row]
-            if t_row >= 0:
-                p = priors[t_row]
-                if kind != "technique":
-                    reasons.append(f"filed under {self.catalog.techniques[techs[t_row]].title}")
-                if p > 0:
-                    reasons.append(
-                        f"direction matches: {labels[sources[t_row]]} → {labels[targets[t_row]]}"
-                    )
-                elif p < 0:
-                    reasons.append(
-                        f"opposite direction ({labels[sources[t_row]]} → "
-                        f"{labels[targets[t_row]]}), ranked lower"
-                    )
-            if kind == "dataset" and hits and hits[row]:
-                reasons.append("name matches")
-            if row in near:
-                reasons.append("close in meaning")
             matched = bm25.matched_terms(u.text, row)
+            reasons = self._reasons(kind, tr, best[row], bool(named and named[row]), row in near)
             if matched:
                 reasons.append("words: " + ", ".join(matched))
             out.append(
@@ -335,16 +315,27 @@ class SearchEngine:
             )
         return SearchResult(out, close, u)
 
+    def _reasons(self, kind: str, tr: Techniques, t_row: int, named: bool, near: bool) -> list[str]:
+        """Why an entry ranks where it does (`t_row`: the technique it is, or is filed under)."""
+        reasons: list[str] = []
+        if t_row >= 0:
+            p, labels = tr.priors[t_row], self.reader.labels
+            arrow = f"{labels[tr.sources[t_row]]} → {labels[tr.targets[t_row]]}"
+            if kind != "technique":
+                reasons.append(f"filed under {self.catalog.techniques[tr.ids[t_row]].title}")
+            if p > 0:
+                reasons.append(f"direction matches: {arrow}")
+            elif p < 0:
+                reasons.append(f"opposite direction ({arrow}), ranked lower")
+        if named:
+            reasons.append("name matches")
+        if near:
+            reasons.append("close in meaning")
+        return reasons
+
     def dataset_names(self, ids: list[str]) -> list[list[str]]:
-        """Each dataset's names as normalised words: its id, its name, and each part of the name
-        set off by brackets, slashes or commas (`ADNI (Alzheimer's ...)` gives `adni` and the long
-        form), to spot a query naming it."""
-        out = []
-        for i in ids:
-            name = self.catalog.datasets[i].name
-            parts = [i.replace("-", " "), name, *re.split(r"[()/,]", name)]
-            out.append(list(dict.fromkeys(p for p in map(norm_phrase, parts) if len(p) >= 2)))
-        return out
+        """Each dataset's names as normalised words (`names.dataset_names`)."""
+        return dataset_names(self.catalog, ids)
 
     def _plain(self, text: str, kind: str, top: int, mode: Mode | None) -> list[Hit]:
         """The ranking before query understanding: dense, keyword, or both fused by RRF."""
@@ -382,12 +373,3 @@ class SearchEngine:
             )
             for row, score in ranked
         ]
-
-
-@dataclass
-class SearchResult:
-    """One kind's results for a query: the hits, whether any is close in meaning, the reading."""
-
-    hits: list[Hit]
-    close: bool
-    understood: Understood

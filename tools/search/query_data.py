@@ -26,10 +26,11 @@ from tools.search.errors import SearchError
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PATTERNS_FILE = DATA_DIR / "query_patterns.yaml"
 ACRONYMS_FILE = DATA_DIR / "acronyms.yaml"
+NO_MATCH_FILE = DATA_DIR / "no_match.yaml"
 
 Word = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ]*$", max_length=60)]
 TEMPLATE_TOKEN = re.compile(
-    r"^(\{[a-z]+\}|\{(in|out):[a-z0-9-]+\}|\(([a-z0-9]+\|)*[a-z0-9]+\)\??|[a-z0-9]+\??)$"
+    r"^(\{[a-z]+\}|\{(in|out):!?[a-z0-9-]+\}|\(([a-z0-9]+\|)*[a-z0-9]+\)\??|[a-z0-9]+\??)$"
 )
 PLACEHOLDERS = {"in", "out", "m", "gap", "near"}
 
@@ -99,6 +100,25 @@ class AcronymFile(_Strict):
         return self
 
 
+class KindThreshold(_Strict):
+    """One kind's measured "no close match" cut and what it was measured on."""
+
+    threshold: float = Field(ge=-1.0, le=1.0)
+    related_min: float = Field(ge=-1.0, le=1.0)
+    unrelated_max: float = Field(ge=-1.0, le=1.0)
+    balanced_accuracy: float = Field(ge=0.0, le=1.0)
+    related: int = Field(ge=1)
+    unrelated: int = Field(ge=1)
+
+
+class NoMatchFile(_Strict):
+    """no_match.yaml: written by `benchmarks/search_quality.py --write-thresholds`."""
+
+    encoder: str = Field(min_length=1)
+    catalog: dict[str, int]
+    thresholds: dict[Literal["technique", "paper", "dataset"], KindThreshold]
+
+
 def _load(model: type[M], path: Path) -> M:
     shown = path.name if path.parent == DATA_DIR else str(path)
     shown = f"tools/search/data/{shown}" if path.parent == DATA_DIR else shown
@@ -129,3 +149,9 @@ def load_acronyms(path: Path = ACRONYMS_FILE) -> AcronymFile:
 def default_data() -> tuple[PatternFile, AcronymFile]:
     """The shipped files, read once per process."""
     return load_patterns(), load_acronyms()
+
+
+def load_no_match(path: Path = NO_MATCH_FILE) -> NoMatchFile:
+    """The measured "no close match" thresholds; SearchError (file:line: field: message) when the
+    file is bad."""
+    return _load(NoMatchFile, path)

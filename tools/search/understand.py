@@ -50,6 +50,8 @@ class Understood:
     text: str
     expansions: tuple[tuple[str, str], ...] = ()
     direction: Direction = field(default_factory=Direction)
+    original: str = ""
+    """The text as typed, before acronyms were expanded (names are matched in both)."""
 
 
 def _template_regex(
@@ -63,7 +65,11 @@ def _template_regex(
             parts.append(f"(?P<{token[1:-1]}>{MENTION}) ")
         elif token.startswith(("{in:", "{out:")):
             role, slug = token[1:-1].split(":")
-            parts.append(f"(?P<{role}>@{re.escape(slug)}\\.[0-9]+) ")
+            if slug.startswith("!"):  # any mention but one of that modality
+                slug = slug[1:]
+                parts.append(f"(?P<{role}>@(?!{re.escape(slug)}\\.)[a-z0-9-]+\\.[0-9]+) ")
+            else:
+                parts.append(f"(?P<{role}>@{re.escape(slug)}\\.[0-9]+) ")
         elif token == "{m}":
             parts.append(f"{MENTION} ")
         elif token == "{gap}":
@@ -285,7 +291,7 @@ class QueryReader:
     def read(self, text: str) -> Understood:
         """Expand acronyms, then find the direction of the expanded text."""
         expanded, used = self.expand(text)
-        return Understood(expanded, used, self.direction(expanded))
+        return Understood(expanded, used, self.direction(expanded), text)
 
     def export(self) -> dict[str, object]:
         """The same tables for the search page (`query.js`), as JSON-ready data."""

@@ -193,6 +193,6 @@ export class QueryReader {
 
   read(text) {
     const { text: expanded, expansions } = this.expand(text);
-    return { text: expanded, expansions, direction: this.direction(expanded) };
+    return { text: expanded, expansions, direction: this.direction(expanded), original: text };
   }
 }

@@ -5,7 +5,7 @@
 // constants index.json carries. The only thing ranking needs from the model is the query's vector
 // (`embed(text) -> Float32Array`), passed in as `qvec` (null: keyword ranking only).
 
-import { tokenize } from "./query.js";
+import { normPhrase, tokenize } from "./query.js";
 
 /** One IEEE 754 half-precision value (the index's float16 vectors) as a number. */
 export function halfToFloat(h) {
@@ -111,15 +111,18 @@ export function directionPrior(d, source, target, ancestors) {
     fwd.push(side(d.outputs, target, ancestors));
     rev.push(side(d.outputs, source, ancestors));
   }
-  const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
-  const f = mean(fwd);
-  const r = mean(rev);
+  const f = Math.min(...fwd);
+  const r = Math.min(...rev);
   return ((f - Math.max(0, r - f)) * fwd.length) / 2;
 }
 
 export function about(d, source, target, ancestors) {
   if (!d.mentioned.length) return 0;
-  return Math.max(side(d.mentioned, source, ancestors), side(d.mentioned, target, ancestors));
+  const covered = d.mentioned.map((m) =>
+    Math.max(modalityMatch(m, source, ancestors), modalityMatch(m, target, ancestors)),
+  );
+  const fit = side(d.mentioned, source, ancestors) + side(d.mentioned, target, ancestors);
+  return (covered.reduce((a, x) => a + x, 0) / covered.length + fit / 2) / 2;
 }
 
 export function ownScores(n, dense, keyword, k, keywordWeight) {
@@ -142,6 +145,43 @@ export function order(scores) {
 export function nameHits(queryWords, names) {
   const padded = ` ${queryWords} `;
   return names.map((entry) => entry.some((n) => n && padded.includes(` ${n} `)));
+}
+
+// Whether the query as typed (u.original) or with acronyms expanded (normWords) spells out a name.
+function queryNameHits(u, normWords, names) {
+  const typed = nameHits(normPhrase(u.original || u.text), names);
+  return nameHits(normWords, names).map((hit, i) => hit || typed[i]);
+}
+
+/** The name a title gives its paper (`Synthea: An approach ...` -> `Synthea`), or "". */
+export const TITLE_NAME = /^([^\s:]{2,40})(?::\s| -{1,2}\s| \u2014 )/;
+export function titleName(title) {
+  const m = TITLE_NAME.exec(title.trim());
+  return m ? m[1] : "";
+}
+
+// Each paper's name as normalised words (rank.py title_name, names.py paper_names), once per index.
+const paperNamesOf = new WeakMap();
+function paperNames(titles) {
+  if (!paperNamesOf.has(titles)) {
+    paperNamesOf.set(titles, titles.map((x) => [normPhrase(titleName(x))].filter(Boolean)));
+  }
+  return paperNamesOf.get(titles);
+}
+
+// Per technique row, its share of the best `top` papers by their own score (rank.py paper_votes).
+export function paperVotes(paperOwn, filed, nTechniques, top, k) {
+  const ranked = order(paperOwn)
+    .filter((r) => paperOwn[r] > 0)
+    .slice(0, top);
+  const votes = new Array(nTechniques).fill(0);
+  let total = 0;
+  ranked.forEach((row, i) => {
+    const weight = 1 / (k + i + 1);
+    total += weight;
+    for (const t of filed[row]) votes[t] += weight / filed[row].length;
+  });
+  return total ? votes.map((v) => v / total) : votes;
 }
 
 // The whole ranking of one query: `ctx` holds index.json (ctx.index), the BM25 per kind (ctx.bm25)
@@ -168,10 +208,19 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
 
   const tech = ctx.index.kinds.technique;
   const t = own("technique");
+  const papersWeight = w.papers || 0;
+  let paperOwn = null;
+  let votes = new Array(t.scores.length).fill(0);
+  if (papersWeight && ctx.index.kinds.paper.ids.length) {
+    paperOwn = own("paper");
+    votes = paperVotes(paperOwn.scores, ctx.index.kinds.paper.techniques, t.scores.length, w.papers_top, w.rrf_k);
+  }
   const priors = tech.inputs.map((s, i) => directionPrior(d, s, tech.outputs[i], ancestors));
   const abouts = tech.inputs.map((s, i) => about(d, s, tech.outputs[i], ancestors));
-  const tScores = t.scores.map((x, i) => x + w.direction * priors[i] + w.mention * abouts[i]);
-  const tListed = t.scores.map((x, i) => x > 0 || priors[i] > 0 || abouts[i] > 0);
+  const tScores = t.scores.map(
+    (x, i) => x + w.direction * priors[i] + w.mention * abouts[i] + papersWeight * votes[i],
+  );
+  const tListed = t.scores.map((x, i) => x > 0 || priors[i] > 0 || abouts[i] > 0 || votes[i] > 0);
   const tRank = new Array(tScores.length);
   order(tScores).forEach((row, i) => {
     tRank[row] = i + 1;
@@ -193,15 +242,21 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
     let best;
     let listed;
     let hits = null;
+    let named = null;
     if (kind === "technique") {
       ({ cos, dense } = t);
       scores = tScores;
       best = [...Array(n).keys()];
       listed = tListed;
     } else {
-      const o = own(kind);
+      const o = kind === "paper" && paperOwn ? paperOwn : own(kind);
       ({ cos, dense } = o);
-      if (kind === "dataset") hits = nameHits(normWords, data.names);
+      if (kind === "dataset") hits = queryNameHits(u, normWords, data.names);
+      named = hits;
+      if (kind === "paper" && w.paper_name) {
+        named = queryNameHits(u, normWords, paperNames(data.titles));
+      }
+      const nameWeight = kind === "dataset" ? w.name : w.paper_name || 0;
       scores = [];
       best = [];
       listed = [];
@@ -216,10 +271,10 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
             chosen = tr;
           }
         }
-        const named = Boolean(hits && hits[row]);
-        scores.push(o.scores[row] + bonus + (named ? w.name : 0));
+        const isNamed = Boolean(named && named[row]);
+        scores.push(o.scores[row] + bonus + (isNamed ? nameWeight : 0));
         best.push(chosen);
-        listed.push(o.scores[row] > 0 || chosen >= 0 || named);
+        listed.push(o.scores[row] > 0 || chosen >= 0 || isNamed);
       });
     }
     const floor = r.no_match_below[kind];
@@ -245,7 +300,7 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
           reasons.push(`opposite direction (${labels[tech.inputs[tr]]} → ${labels[tech.outputs[tr]]}), ranked lower`);
         }
       }
-      if (hits && hits[row]) reasons.push("name matches");
+      if (named && named[row]) reasons.push("name matches");
       if (near.has(row)) reasons.push("close in meaning");
       const matched = ctx.bm25[kind].matched(terms, row);
       if (matched.length) reasons.push(`words: ${matched.join(", ")}`);

@@ -158,6 +158,18 @@ def test_cli_json_contract_and_queries_file(root: Path, tmp_path: Path) -> None:
         (["search", "\x00\x07 \x1b"], "the query is empty"),
         (["search", "?! ..."], "the query has no letters or digits"),
         (["search", "x", "--kind", "gene"], "--kind must be one of technique, paper, dataset"),
+        (["search", "x", "--kind", "k" * 100_000], "(got `kkkk"),
+        (
+            ["search", "x", "--mode", "xyz"],
+            "--mode must be one of hybrid, dense, keyword (got `xyz`)",
+        ),
+        (["search", "x", "--mode", ""], "--mode must be one of hybrid, dense, keyword"),
+        (["search", "x", "--top", "10**9"], "--top must be a whole number between 1 and 1,000"),
+        (["search", "x", "--top", "ten"], "--top must be a whole number between 1 and 1,000"),
+        (
+            ["search", "x", "--top", str(10**9)],
+            "--top must be between 1 and 1,000 (got 1,000,000,000)",
+        ),
         (["search"], "give either a QUERY or --queries FILE"),
         (["search", "--queries", "/nonexistent/q.txt"], "no such file"),
         (["search", "x", "--model", "/nonexistent/model"], "is not a local folder"),
@@ -167,7 +179,8 @@ def test_cli_bad_input_is_one_clear_line(root: Path, args: list[str], message: s
     result = runner.invoke(app, [*args, "--root", str(root)])
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.output
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and len(result.stderr) < 200
+    assert "╭" not in result.output and "Usage:" not in result.output  # no typer box
 
 
 def test_cli_datasets_keep_the_json_contract(root: Path) -> None:
@@ -186,13 +199,16 @@ def test_cli_datasets_keep_the_json_contract(root: Path) -> None:
         ("radiograph report " * 6000, "characters long; only its first 989 are used"),
         ("Рентгенограмма грудной клетки", "mostly in a non-Latin script"),
         ("asdfgh qwerty zxcvb", "no close match"),
+        ("chest\x00 radiograph\x1b[31m report\x07", None),
+        ("胸部X線写真のレポート", "mostly in a non-Latin script"),
     ],
-    ids=["100KB", "cyrillic", "nonsense"],
+    ids=["100KB", "cyrillic", "nonsense", "control-chars", "japanese"],
 )
 def test_cli_odd_queries_answer_with_notes(root: Path, query: str, note: str | None) -> None:
     result = runner.invoke(app, ["search", query, "--json", "--root", str(root)])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)) > 0 and "Traceback" not in result.output
+    assert all(line.startswith("note: ") for line in result.stderr.splitlines())
     if note:
         assert note in result.stderr
 
@@ -242,3 +258,16 @@ def test_unrelated_queries_carry_the_no_close_match_note(engine: SearchEngine) -
     assert any(n.startswith("no close match among the techniques") for n in engine.notes)
     near = engine.search_result("transcribe clinical dictation", "technique", 3)
     assert near.close
+
+
+def test_a_paper_is_found_by_its_titles_name_as_typed(tmp_path: Path, catalog_writer: Any) -> None:
+    # a paper about dictation: only its name ties it to the query below
+    extra = {"2101.00009": ("EHR-Safe: Listening to Dictated Notes", "audio-to-text")}
+    cat, problems = load_catalog(catalog_writer(tmp_path / "repo", extra_papers=extra))
+    assert not problems
+    engine = SearchEngine(cat, SearchConfig(root=tmp_path / "repo"))
+    # EHR is expanded ("EHR (electronic health record)-Safe"), so the name is matched as typed
+    hits = engine.search("EHR-Safe for chest radiograph reports", "paper", 3)
+    assert hits[0].id == "2101.00009" and "name matches" in hits[0].reasons
+    other = engine.search("chest radiograph reports", "paper", 3)
+    assert other[0].id == "2101.00001" and all("name matches" not in h.reasons for h in other)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tools.search.errors import SearchError
-from tools.search.query_data import load_acronyms, load_patterns
+from tools.search.query_data import load_acronyms, load_no_match, load_patterns
 
 GOOD_PATTERNS = """\
 max_gap: 3
@@ -70,3 +70,23 @@ def test_a_bad_acronyms_file_names_file_line_and_field(tmp_path: Path) -> None:
     path.write_text("acronyms:\n  - {short: G-A-N, expansion: abc}\n")
     with pytest.raises(SearchError, match=r"acronyms\[0\].short: String should match"):
         load_acronyms(path)
+
+
+def test_the_measured_thresholds_load_and_a_bad_file_names_file_line_and_field(
+    tmp_path: Path,
+) -> None:
+    shipped = load_no_match()
+    assert set(shipped.thresholds) == {"technique", "paper", "dataset"}
+    for t in shipped.thresholds.values():  # each cut lies between what it separates
+        assert t.unrelated_max < t.threshold <= t.related_min
+    path = tmp_path / "n.yaml"
+    good = "encoder: m\ncatalog: {papers: 1}\nthresholds:\n"
+    row = "related_min: 0.4, unrelated_max: 0.2, balanced_accuracy: 1.0, related: 3, unrelated: 2"
+    path.write_text(good + f"  paper: {{threshold: 0.3, {row}}}\n")
+    assert load_no_match(path).thresholds["paper"].threshold == 0.3
+    path.write_text(good + f"  paper: {{threshold: 3.0, {row}}}\n")
+    with pytest.raises(SearchError, match=r"n.yaml:4: thresholds.paper.threshold: "):
+        load_no_match(path)
+    path.write_text(good + f"  gene: {{threshold: 0.3, {row}}}\n")
+    with pytest.raises(SearchError, match=r"n.yaml:4: thresholds.gene"):
+        load_no_match(path)

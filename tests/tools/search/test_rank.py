@@ -13,7 +13,9 @@ from tools.search.rank import (
     name_hits,
     order,
     own_scores,
+    paper_votes,
     technique_scores,
+    title_name,
 )
 from tools.search.understand import Direction
 
@@ -31,11 +33,12 @@ def test_modality_match_prefers_the_same_then_broader_then_narrower() -> None:
     ("source", "target", "prior"),
     [
         ("mri", "ct", 1.0),  # the direction asked
-        ("image", "ct", 0.75),  # broader input; its swapped match (0.25) is less
-        ("mri", "mri", 0.5),  # one side right: its own reverse is not a penalty
+        ("image", "ct", 0.5),  # broader input: the weaker side counts
+        ("mri", "mri", 0.0),  # one of the two sides right is no answer, and no penalty
         ("ct", "mri", -1.0),  # reversed: demoted
-        ("text", "ct", 0.5),  # output right, input unrelated
-        ("ct", "text", -0.5),  # asked output is its input
+        ("text", "ct", 0.0),  # output right, input unrelated
+        ("ct", "text", 0.0),  # asked output is its input: not the reverse either
+        ("ct", "image", -0.5),  # the reverse with a broader output: demoted less
     ],
 )
 def test_direction_prior(source: str, target: str, prior: float) -> None:
@@ -54,9 +57,52 @@ def test_one_side_given_counts_half(source: str, target: str, prior: float) -> N
 def test_no_direction_no_prior_and_mentions_reward_either_side() -> None:
     assert direction_prior(Direction(mentioned=("ct",)), "mri", "ct", ANCESTORS) == 0.0
     d = Direction(mentioned=("ct",))
-    assert about(d, "ct", "text", ANCESTORS) == 1.0 and about(d, "text", "ct", ANCESTORS) == 1.0
+    assert about(d, "ct", "text", ANCESTORS) == 0.75 and about(d, "text", "ct", ANCESTORS) == 0.75
+    assert about(d, "ct", "ct", ANCESTORS) == 1.0  # both sides are what the query names
+    assert about(d, "image", "image", ANCESTORS) == 0.5  # broader on both sides
     assert about(d, "mri", "text", ANCESTORS) == 0.0
     assert about(Direction(), "ct", "ct", ANCESTORS) == 0.0
+
+
+def test_naming_two_modalities_prefers_the_technique_joining_them() -> None:
+    d = Direction(mentioned=("ct", "text"))
+    joined, one = about(d, "ct", "text", ANCESTORS), about(d, "text", "text", ANCESTORS)
+    assert joined == 1.0 and one == 0.75 and about(d, "ct", "ct", ANCESTORS) == 0.75
+
+
+def test_paper_votes_are_each_techniques_share_of_the_best_papers() -> None:
+    # papers 0 and 2 rank first and second; paper 1 has no score; paper 2 is filed twice
+    votes = paper_votes([0.03, 0.0, 0.02], [[0], [1], [0, 2]], 3, top=5, k=60)
+    total = 1 / 61 + 1 / 62
+    assert votes == pytest.approx([(1 / 61 + 0.5 / 62) / total, 0.0, 0.5 / 62 / total])
+    assert sum(votes) == pytest.approx(1.0)
+    assert paper_votes([0.03, 0.0, 0.02], [[0], [1], [0, 2]], 3, top=1, k=60) == [1.0, 0.0, 0.0]
+    assert paper_votes([0.0], [[0]], 1, top=5, k=60) == [0.0]  # nothing matched: no votes
+
+
+def test_votes_lift_a_technique_and_list_it() -> None:
+    d = Direction()
+    w = RankWeights()
+    scores, _, listed = technique_scores(
+        [0.0, 0.0], ["ct", "mri"], ["ct", "mri"], d, ANCESTORS, w, votes=[0.0, 1.0]
+    )
+    assert scores == [0.0, w.papers] and listed == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Synthea: An approach, method, and software mechanism", "Synthea"),
+        ("EHR-Safe: generating high-fidelity and privacy-preserving records", "EHR-Safe"),
+        ("Noise2Void - Learning Denoising from Single Noisy Images", "Noise2Void"),
+        ("Foresight -- Generative Pretrained Transformer", "Foresight"),
+        ("Show, Attend and Tell: Neural Image Caption Generation", ""),  # not one word
+        ("Image-to-Image Translation with Conditional Adversarial Networks", ""),
+        ("A: b", ""),  # too short to be a name
+    ],
+)
+def test_title_name_is_the_one_word_before_a_colon_or_dash(title: str, name: str) -> None:
+    assert title_name(title) == name
 
 
 def test_own_scores_fuse_ranks_and_order_breaks_ties_by_row() -> None:
@@ -93,6 +139,8 @@ def test_papers_gain_from_the_best_technique_they_are_filed_under() -> None:
     assert scores[2] == 0.01 and scores[3] == 0.0  # an unlisted technique gives nothing
     named, _, shown = filed_scores([0.0, 0.0], [[], []], [], [], [], w, name_hits=[False, True])
     assert named == [0.0, w.name] and shown == [False, True]
+    named, _, _ = filed_scores([0.0, 0.0], [[], []], [], [], [], w, [False, True], 0.003)
+    assert named == [0.0, 0.003]
 
 
 def test_name_hits_need_whole_words() -> None:
