@@ -210,7 +210,7 @@ def validation_problems(exc: ValidationError, doc: SourceDoc, shown: str) -> lis
             msg = "unknown field (not in the schema; check its spelling)"
         elif err["type"] == "missing":
             msg = "required field is missing"
-        elif err.get("input") is not None and err["type"] not in {"model_type", "dict_type"}:
+        elif err.get("input") is not None and not isinstance(err["input"], dict | list):
             shown_input = repr(err["input"])
             if len(shown_input) > 60:
                 shown_input = shown_input[:57] + "..."
