@@ -92,10 +92,11 @@ class SourceHosts:
         refused = _refused_by_rule(parts.netloc, host)
         if refused:
             return Classified(HostClass.rejected, refused, host)
-        ascii_host = _ascii(host)
-        folded = _ascii(fold_confusables(_unicode(ascii_host)))
-        if folded != ascii_host and self.rules_for(folded) is not None:
-            return Classified(HostClass.rejected, f"look-alike of {folded}", host)
+        ascii_host = host if host.isascii() else _ascii(host)
+        if "xn--" in ascii_host:  # an internationalised name: does it imitate a listed host?
+            folded = _ascii(fold_confusables(_unicode(ascii_host)))
+            if folded != ascii_host and self.rules_for(folded) is not None:
+                return Classified(HostClass.rejected, f"look-alike of {folded}", host)
         rules = self.rules_for(ascii_host)
         if rules is None:
             return Classified(HostClass.unclassified, "", host)
