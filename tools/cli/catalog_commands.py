@@ -136,7 +136,8 @@ def stats(
     with reported():
         cat = open_checked(root)
     if provenance_missing:
-        echo("\n".join(noted_without_canonical(cat)))
+        for pid in noted_without_canonical(cat):
+            echo(pid)
         return
     data = coverage(cat)
     echo(json.dumps(data, indent=2) if as_json else format_coverage(data))
