@@ -38,7 +38,9 @@ def synthetic_catalog(root: Path, n_papers: int) -> Path:
     """Copy the real vocabulary and techniques, then add `n_papers` valid synthetic papers."""
     (root / "catalog").mkdir(parents=True)
     shutil.copy(REPO / "catalog/modalities.yaml", root / "catalog/modalities.yaml")
-    shutil.copy(REPO / "catalog/source_hosts.yaml", root / "catalog/source_hosts.yaml")
+    hosts = REPO / "catalog/source_hosts.yaml"
+    if hosts.exists():  # the provenance checks run on the synthetic papers too
+        shutil.copy(hosts, root / "catalog/source_hosts.yaml")
     shutil.copytree(REPO / "catalog/techniques", root / "catalog/techniques")
     for sub in ("papers", "datasets", "demos"):
         (root / "catalog" / sub).mkdir()
