@@ -7,11 +7,11 @@ of other scripts folded to Latin ones give a listed host).
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -119,12 +119,9 @@ def _refused_by_rule(netloc: str, host: str) -> str | None:
         return "the address has no host"
     if host.endswith("."):
         return f"a host with a trailing dot: write {host.rstrip('.')} without it"
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if not _NUMERIC_HOST.match(host):
-            return None
-    return "a raw IP address, not a named site"
+    if ":" in host or _NUMERIC_HOST.match(host):  # IPv6, dotted or bare numbers (`3232235777`)
+        return "a raw IP address, not a named site"
+    return None
 
 
 def _ascii(host: str) -> str:
@@ -141,6 +138,7 @@ def _unicode(host: str) -> str:
         return host
 
 
+@lru_cache(maxsize=8192)
 def _key(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
