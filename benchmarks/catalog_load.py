@@ -38,6 +38,9 @@ def synthetic_catalog(root: Path, n_papers: int) -> Path:
     """Copy the real vocabulary and techniques, then add `n_papers` valid synthetic papers."""
     (root / "catalog").mkdir(parents=True)
     shutil.copy(REPO / "catalog/modalities.yaml", root / "catalog/modalities.yaml")
+    hosts = REPO / "catalog/source_hosts.yaml"
+    if hosts.exists():  # the provenance checks run on the synthetic papers too
+        shutil.copy(hosts, root / "catalog/source_hosts.yaml")
     shutil.copytree(REPO / "catalog/techniques", root / "catalog/techniques")
     for sub in ("papers", "datasets", "demos"):
         (root / "catalog" / sub).mkdir()
@@ -61,6 +64,9 @@ summary: A synthetic entry used only to time the loader.
 keywords: [benchmark, synthetic]
 verified:
   - source: https://arxiv.org/abs/{arxiv}
+    date: 2026-11-23
+    fields: [title, authors, year]
+  - source: https://github.com/example/repo{i}
     date: 2026-11-23
 added: 2026-11-23
 """,

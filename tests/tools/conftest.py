@@ -52,6 +52,9 @@ applications:
   - text: Drafting reports.
     maturity: research
 related: {related}
+literature:
+  checked: 2026-11-20
+  note: Searched arXiv and PubMed; few papers so far.
 added: 2026-11-20
 """
 
@@ -71,6 +74,7 @@ keywords: [report generation]
 verified:
   - source: https://arxiv.org/abs/2101.00001
     date: 2026-11-20
+    fields: [title, authors, year]
 added: 2026-11-21
 """
 
@@ -89,12 +93,34 @@ added: 2026-11-20
 """
 
 
+SOURCE_HOSTS = """\
+canonical:
+  - label: arXiv
+    hosts: [arxiv.org]
+  - label: the dataset's site
+    hosts: [example.org]
+secondary:
+  - label: "an index: Papers with Code"
+    hosts: [paperswithcode.com]
+rejected:
+  - reason: proxy of huggingface.co
+    hosts: [hf.zsm.im]
+mixed:
+  - hosts: [github.com]
+    rules:
+      - own: true
+        canonical: the official repository
+      - secondary: a code host
+"""
+
+
 def write_catalog(root: Path) -> Path:
     """Write a small valid catalog under `root/catalog` and return `root`."""
     cat = root / "catalog"
     for sub in ("techniques", "papers", "datasets", "demos"):
         (cat / sub).mkdir(parents=True, exist_ok=True)
     (cat / "modalities.yaml").write_text(MODALITIES)
+    (cat / "source_hosts.yaml").write_text(SOURCE_HOSTS)
     (cat / "techniques" / "x-ray-to-text.yaml").write_text(
         TECHNIQUE.format(
             id="x-ray-to-text",

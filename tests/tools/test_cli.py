@@ -165,12 +165,12 @@ def test_stats(catalog_root: Path) -> None:
     data = json.loads(result.stdout)
     assert data["papers"] == 1 and data["techniques"] == 2
     assert data["techniques_without_papers"] == ["audio-to-text"]
-    assert data["techniques_without_papers_unexplained"] == ["audio-to-text"]
+    assert data["techniques_without_papers_noted"] == ["audio-to-text"]
     assert data["papers_per_year"] == {"2021": 1}
     assert data["share_with_code"] == 1.0
     assert data["papers_per_group"] == {"text": 1, "image": 1, "audio": 0}
     table = runner.invoke(app, ["stats", "--root", str(catalog_root)])
-    assert "x-ray-to-text" in table.stdout and "without papers and no note: 1" in table.stdout
+    assert "x-ray-to-text" in table.stdout and "without papers and no note: 0" in table.stdout
 
 
 def test_schema_into_an_unwritable_place_is_one_message(tmp_path: Path) -> None:
@@ -181,3 +181,23 @@ def test_schema_into_an_unwritable_place_is_one_message(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["schema", "--root", str(tmp_path)])
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert "error: could not write" in res.output
+
+
+def test_stats_provenance(catalog_root: Path) -> None:
+    data = json.loads(runner.invoke(app, ["stats", "--json", "--root", str(catalog_root)]).stdout)
+    assert data["provenance"]["papers"]["canonical_title_authors"] == {"count": 1, "share": 1.0}
+    table = runner.invoke(app, ["stats", "--root", str(catalog_root)]).stdout
+    assert "  canonical source for title+authors" in table and "most cited hosts:" in table
+    empty = runner.invoke(app, ["stats", "--provenance-missing", "--root", str(catalog_root)])
+    assert (empty.exit_code, empty.stdout) == (0, "")
+    paper = catalog_root / "catalog" / "papers" / "2101.00001.yaml"
+    paper.write_text(
+        paper.read_text()
+        .replace("source: https://arxiv.org/abs/2101.00001", "source: https://paperswithcode.com/p")
+        .replace(
+            "added: 2026-11-21",
+            "no_canonical_source:\n  checked: 2026-11-20\n  note: None.\nadded: 2026-11-21",
+        )
+    )
+    listed = runner.invoke(app, ["stats", "--provenance-missing", "--root", str(catalog_root)])
+    assert (listed.exit_code, listed.stdout) == (0, "2101.00001\n")

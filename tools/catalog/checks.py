@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tools.catalog.ids import arxiv_year, doi_slug
 from tools.catalog.problems import Problem, Severity
+from tools.catalog.provenance import check_literature, check_provenance
 from tools.catalog.trust import check_dates, check_url_hosts, fold_confusables, path_problem
 
 if TYPE_CHECKING:  # load builds on the checks (open_catalog runs them)
@@ -359,6 +360,8 @@ CHECKS: tuple[Callable[[Catalog], list[Problem]], ...] = (
     check_demos,
     check_dates,
     check_url_hosts,
+    check_provenance,
+    check_literature,
 )
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from tools.catalog.checks import check_catalog, suggest
 from tools.catalog.errors import CatalogInvalid, UnknownEntry
-from tools.catalog.problems import Problem, errors
+from tools.catalog.problems import Problem, Severity, errors
 from tools.catalog.schema import (
     ENTRY_MODELS,
     UNSAFE_CHARS,
@@ -32,6 +32,8 @@ from tools.catalog.schema import (
     Paper,
     Technique,
 )
+from tools.catalog.schema_hosts import SourceHostsFile
+from tools.catalog.sources import HOSTS_FILE, SourceHosts, build_hosts
 from tools.catalog.yaml_source import Loc, SourceDoc, YamlError, dotted, load_yaml
 
 E = TypeVar("E", bound=Entry)
@@ -71,6 +73,9 @@ class Catalog:
     sources: dict[tuple[str, str], Source] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     """Warnings the checks found (set by `open_catalog`; errors never reach a `Catalog`)."""
+    hosts: SourceHosts | None = None
+    """How sources are classified (`catalog/source_hosts.yaml`); None when the file is missing or
+    invalid (the problem is reported and the provenance checks are skipped)."""
 
     def folder(self, kind: str) -> Path:
         """The folder of an entry kind (technique, paper, dataset, demo) under `catalog/`."""
@@ -205,7 +210,7 @@ def validation_problems(exc: ValidationError, doc: SourceDoc, shown: str) -> lis
             msg = "unknown field (not in the schema; check its spelling)"
         elif err["type"] == "missing":
             msg = "required field is missing"
-        elif err.get("input") is not None and err["type"] not in {"model_type", "dict_type"}:
+        elif err.get("input") is not None and not isinstance(err["input"], dict | list):
             shown_input = repr(err["input"])
             if len(shown_input) > 60:
                 shown_input = shown_input[:57] + "..."
@@ -261,6 +266,9 @@ def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     else:
         problems.append(Problem(relpath(mod_path, root), 1, "-", "modalities.yaml is missing"))
 
+    catalog.hosts, found = load_hosts(root)
+    problems += found
+
     for kind, folder in KIND_DIRS.items():
         model = ENTRY_MODELS[kind]
         target: dict[str, Any] = getattr(catalog, folder)
@@ -306,6 +314,19 @@ def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
             target[entry_id] = entry
             catalog.sources[(kind, entry_id)] = source
     return catalog, problems
+
+
+def load_hosts(root: Path) -> tuple[SourceHosts | None, list[Problem]]:
+    """The source classifier from `catalog/source_hosts.yaml`, or None with the problems found."""
+    path = root / HOSTS_FILE
+    if not (path.exists() or path.is_symlink()):
+        missing = f"{HOSTS_FILE} is missing: sources cannot be classified"
+        return None, [Problem(HOSTS_FILE, 1, "-", missing, Severity.warning)]
+    data, source, problems = parse_entry(SourceHostsFile, path, root)
+    if data is None or source is None:
+        return None, problems
+    hosts, found = build_hosts(data, source)
+    return (None if found else hosts), found
 
 
 def _register(

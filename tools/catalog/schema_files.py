@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.catalog.schema import SCHEMA_FILES, json_schema
+from tools.catalog.schema import SCHEMA_FILES, Entry, json_schema
+from tools.catalog.schema_hosts import SourceHostsFile
 
 SCHEMA_DIR = Path("catalog") / "schemas"
+GENERATED: dict[str, type[Entry]] = {**SCHEMA_FILES, "source_hosts": SourceHostsFile}
+"""Every generated schema: the entry kinds, the vocabulary and `catalog/source_hosts.yaml`."""
 
 
 def schema_texts() -> dict[str, str]:
     """File name -> JSON text for every generated schema."""
     return {
         f"{name}.schema.json": json.dumps(json_schema(model), indent=2, sort_keys=True) + "\n"
-        for name, model in SCHEMA_FILES.items()
+        for name, model in GENERATED.items()
     }
 
 

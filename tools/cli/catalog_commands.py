@@ -120,13 +120,26 @@ def export(
 @app.command()
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    provenance_missing: Annotated[
+        bool,
+        typer.Option(
+            "--provenance-missing",
+            help="Print only the ids of papers with a `no_canonical_source` note, one a line "
+            "(the list tests/tools/data/no_canonical_source.txt holds).",
+        ),
+    ] = False,
     root: RootOpt = None,
 ) -> None:
-    """Coverage: papers per technique and group, techniques without papers, years, share with code."""
-    from tools.stats import coverage, format_coverage
+    """Coverage: papers per technique and group, gaps, years, share with code, and provenance."""
+    from tools.stats import coverage, format_coverage, noted_without_canonical
 
     with reported():
-        data = coverage(open_checked(root))
+        cat = open_checked(root)
+    if provenance_missing:
+        for pid in noted_without_canonical(cat):
+            echo(pid)
+        return
+    data = coverage(cat)
     echo(json.dumps(data, indent=2) if as_json else format_coverage(data))
 
 

@@ -28,6 +28,7 @@ from tools.site.card import CARD_PATH, site_card
 from tools.site.config import SiteConfig, read_site_config
 from tools.site.feed import FEED_ENTRIES, KINDS, additions, recent, whats_new
 from tools.site.markdown import markdown_html, markdown_inline_html, safe_url
+from tools.site.provenance import provenance_view
 from tools.site.related import ASSETS_DIR, Related, SearchExtras
 from tools.site.schema_doc import field_reference
 from tools.site.urls import (
@@ -225,6 +226,7 @@ def _entry_pages(tree: _Tree, cat: Catalog) -> None:
             bibtex=paper_bibtex(paper),
             demo_ids=demos_using_paper(cat, pid),
             described=[d for d in cat.datasets.values() if d.paper == pid],
+            provenance=provenance_view(cat, paper),
             source=cat.source("paper", pid).path,
         )
     for did, ds in cat.datasets.items():
@@ -233,6 +235,7 @@ def _entry_pages(tree: _Tree, cat: Catalog) -> None:
             "dataset.md.j2",
             ds=ds,
             papers=papers_using_dataset(cat, did),
+            provenance=provenance_view(cat, ds),
             source=cat.source("dataset", did).path,
         )
     for slug, mod in cat.modalities.items():

@@ -339,7 +339,7 @@ def test_a_malformed_date_does_not_hide_the_files_other_errors(catalog_root: Pat
     code, rows, _ = run_validate(catalog_root)
     assert code == 1
     fields = {(r["field"], r["line"]) for r in rows}
-    assert {("added", "16"), ("kind", "8"), ("year", "4")} <= fields
+    assert {("added", "17"), ("kind", "8"), ("year", "4")} <= fields
     added = next(r for r in rows if r["field"] == "added")
     assert "month" in added["msg"] and "2026-13-45" in added["msg"]
 

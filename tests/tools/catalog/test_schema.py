@@ -18,7 +18,7 @@ def test_committed_json_schemas_are_current() -> None:
 
 
 def test_write_schemas_is_idempotent(tmp_path: Path) -> None:
-    assert len(write_schemas(tmp_path)) == 5
+    assert len(write_schemas(tmp_path)) == 6
     assert write_schemas(tmp_path) == []
     (tmp_path / "catalog/schemas/paper.schema.json").write_text("{}")
     assert stale_schemas(tmp_path) == ["paper.schema.json"]
@@ -40,6 +40,11 @@ def test_every_entry_names_its_schema() -> None:
             modalities.read_text().splitlines()[0]
             == "# yaml-language-server: $schema=schemas/modalities.schema.json"
         )
+    hosts = REPO / "catalog/source_hosts.yaml"
+    assert (
+        hosts.read_text().splitlines()[0]
+        == "# yaml-language-server: $schema=schemas/source_hosts.schema.json"
+    )
 
 
 def test_unknown_fields_and_bad_values_are_errors() -> None:

@@ -130,7 +130,7 @@ HOSTILE = {
 def base() -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://localhost:{server.server_address[1]}"  # by name: a catalog refuses raw IPs
     server.shutdown()
 
 

@@ -91,6 +91,9 @@ def write_catalog(root: Path, extra_papers: dict[str, tuple[str, str]] | None = 
     for sub in ("techniques", "papers", "datasets", "demos"):
         (cat / sub).mkdir(parents=True, exist_ok=True)
     (cat / "modalities.yaml").write_text(MODALITIES, encoding="utf-8")
+    (cat / "source_hosts.yaml").write_text(
+        "canonical:\n  - label: the fixture's site\n    hosts: [example.org]\n", encoding="utf-8"
+    )
     for tid, (title, summary, app) in TECHNIQUES.items():
         inp, out = tid.split("-to-")
         (cat / "techniques" / f"{tid}.yaml").write_text(
