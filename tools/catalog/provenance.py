@@ -43,8 +43,10 @@ class Provenance:
 
     @property
     def canonical_identity(self) -> bool:
-        """Whether one canonical source confirmed the title and the authors."""
-        return any(set(v.fields) >= IDENTITY_FIELDS for _, v, _ in self.of(HostClass.canonical))
+        """Whether canonical sources confirmed the title and the authors (one may confirm the
+        title, another the authors: the arXiv page and the official repository's citation)."""
+        seen = {f for _, v, _ in self.of(HostClass.canonical) for f in v.fields}
+        return seen >= IDENTITY_FIELDS
 
 
 def own_links(entry: Paper | Dataset) -> list[str]:

@@ -118,6 +118,25 @@ def test_a_paper_needs_a_canonical_source_for_title_and_authors(catalog_root: Pa
     ]
 
 
+def test_title_and_authors_may_come_from_two_canonical_sources(catalog_root: Path) -> None:
+    _edit(
+        catalog_root,
+        PAPER,
+        "    fields: [title, authors, year]\n",
+        "    fields: [title, year]\n"
+        "  - source: https://github.com/example/repo\n    date: 2026-11-20\n    fields: [authors]\n",
+    )
+    assert _problems(catalog_root) == []
+    _edit(
+        catalog_root,
+        PAPER,
+        "source: https://github.com/example/repo",
+        "source: https://paperswithcode.com/paper/x",
+    )
+    [warning] = _problems(catalog_root)  # authors from an index only
+    assert "no canonical source confirmed the title and authors" in warning
+
+
 def test_a_note_beside_a_canonical_identity_source_is_stale(catalog_root: Path) -> None:
     _edit(
         catalog_root,
