@@ -215,6 +215,7 @@ def weight_grid(cat: object, queries: list[EvalQuery], config: SearchConfig) -> 
         ("papers", (0.0, 0.003, 0.01)),
         ("papers_top", (10, 40)),
         ("paper_name", (0.0, 0.01, 0.05)),
+        ("coverage", (0.0, 1.0, 3.0)),
     ):
         for v in values:
             trials.append((f"{name}={v}", replace(base, **{name: v})))
