@@ -7,6 +7,8 @@
     python benchmarks/search_quality.py --rrf           # also the plain ranking's RRF constants
     python benchmarks/search_quality.py --browser FILE  # add the browser's rankings (JSON from
                                                         # benchmarks/search_browser.py)
+    python benchmarks/search_quality.py --per-query paper  # also each query's first relevant rank,
+                                                        # before and after (those that change R@1)
     python benchmarks/search_quality.py --write-thresholds  # also write the measured "no close
                                                         # match" cuts to tools/search/data/no_match.yaml
 "Before" is the ranking without query understanding (`SearchEngine.search(..., plain=True)`, the
@@ -107,6 +109,29 @@ def before_after(cat: object, queries: list[EvalQuery], engine: SearchEngine) ->
     print()
 
 
+def per_query_table(cat: object, queries: list[EvalQuery], engine: SearchEngine, kind: str) -> None:
+    """Each query of `kind` whose R@1 differs before and after: the rank of its first relevant
+    entry in both rankings (- when not in the top 10) and the entry each puts first."""
+    known = set(getattr(cat, kind + "s"))
+    print(
+        f"{kind}s: queries whose R@1 differs (first relevant rank, plain / default)\n\n"
+        "| group | query | before | after | first before | first after |\n|---|---|---|---|---|---|"
+    )
+    for q in queries:
+        rel = {i for i in q.relevant.get(kind, ()) if i in known}
+        if not rel:
+            continue
+        lists = [
+            [h.id for h in engine.search(q.text, kind, TOP, plain=plain)] for plain in (True, False)
+        ]
+        firsts = [next((i for i, x in enumerate(r, 1) if x in rel), None) for r in lists]
+        if (firsts[0] == 1) != (firsts[1] == 1):
+            shown = [str(f) if f else "-" for f in firsts]
+            tops = [r[0] if r else "-" for r in lists]
+            print(f"| {q.group} | {q.text} | {shown[0]} | {shown[1]} | {tops[0]} | {tops[1]} |")
+    print()
+
+
 def threshold_table(
     cat: object, engine: SearchEngine, queries: list[EvalQuery], unrelated: list[str], write: bool
 ) -> None:
@@ -190,6 +215,7 @@ def weight_grid(cat: object, queries: list[EvalQuery], config: SearchConfig) -> 
         ("papers", (0.0, 0.003, 0.01)),
         ("papers_top", (10, 40)),
         ("paper_name", (0.0, 0.01, 0.05)),
+        ("coverage", (0.0, 1.0, 3.0)),
     ):
         for v in values:
             trials.append((f"{name}={v}", replace(base, **{name: v})))
@@ -247,6 +273,11 @@ def main() -> None:
     parser.add_argument("--browser", type=Path, help="JSON of browser rankings to score as well")
     parser.add_argument("--rrf", action="store_true", help="compare RRF constants and weights")
     parser.add_argument(
+        "--per-query",
+        choices=("technique", "paper", "dataset"),
+        help="list the queries of a kind whose R@1 differs before and after",
+    )
+    parser.add_argument(
         "--write-thresholds", action="store_true", help="save the no-close-match cuts measured"
     )
     args = parser.parse_args()
@@ -261,6 +292,8 @@ def main() -> None:
     )
     engine = SearchEngine(cat, config, no_match_below={} if args.write_thresholds else None)
     before_after(cat, queries, engine)
+    if args.per_query:
+        per_query_table(cat, queries, engine, args.per_query)
     threshold_table(cat, engine, queries, unrelated, args.write_thresholds)
     if args.modes:
         modes_table(cat, queries, config)

@@ -227,7 +227,10 @@ class SearchEngine:
             dense = idx.search(qvec, min(n, CANDIDATES))
         keyword = [r for r, _ in bm25.rank(text, CANDIDATES)] if mode is not Mode.dense else []
         weight = 1.0 if mode is Mode.keyword else self.weights.keyword.get(kind, 0.0)
-        own = own_scores(n, [r for r, _ in dense], keyword, self.weights.rrf_k, weight)
+        shares: list[float] = []
+        if dense and weight and self.weights.coverage:  # fused: weak keyword evidence counts less
+            shares = [bm25.share(text, r) ** self.weights.coverage for r in keyword]
+        own = own_scores(n, [r for r, _ in dense], keyword, self.weights.rrf_k, weight, shares)
         return own, dict(dense), [r for r, _ in dense], bm25
 
     def _techniques(self, u: Understood, qvec: np.ndarray | None, mode: Mode) -> Techniques:

@@ -115,6 +115,14 @@ class BM25:
         scored = sorted(self.scores(query).items(), key=lambda kv: (-kv[1], kv[0]))
         return scored[:top]
 
+    def share(self, query: str, doc: int) -> float:
+        """The idf-weighted share (in [0, 1]) of the query's distinct terms the document contains:
+        how much of what the query says it matches, not just that it matches some of it."""
+        terms = list(dict.fromkeys(tokenize(query)))
+        total = sum(self.idf(t) for t in terms)
+        found = sum(self.idf(t) for t in terms if doc in self.postings.get(t, {}))
+        return found / total if total else 0.0
+
     def matched_terms(self, query: str, doc: int) -> list[str]:
         """Query terms present in a document (to show why it matched)."""
         return [t for t in dict.fromkeys(tokenize(query)) if doc in self.postings.get(t, {})]

@@ -56,6 +56,18 @@ export class BM25 {
     return [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, top);
   }
 
+  // The idf-weighted share of the query's distinct terms the document contains (keyword.py share).
+  share(terms, doc) {
+    let total = 0;
+    let found = 0;
+    for (const term of new Set(terms)) {
+      const idf = this.idf(term);
+      total += idf;
+      if (this.postings.get(term)?.has(doc)) found += idf;
+    }
+    return total ? found / total : 0;
+  }
+
   matched(terms, doc) {
     return [...new Set(terms)].filter((t) => this.postings.get(t)?.has(doc));
   }
@@ -125,14 +137,17 @@ export function about(d, source, target, ancestors) {
   return (covered.reduce((a, x) => a + x, 0) / covered.length + fit / 2) / 2;
 }
 
-export function ownScores(n, dense, keyword, k, keywordWeight) {
+// `shares` (one per keyword row, or empty) scale each keyword rank's credit (rank.py own_scores).
+export function ownScores(n, dense, keyword, k, keywordWeight, shares = []) {
+  if (shares.length && shares.length !== keyword.length) throw new Error("one share per keyword row");
   const scores = new Array(n).fill(0);
   dense.forEach((row, i) => {
     scores[row] += 1 / (k + i + 1);
   });
   if (keywordWeight) {
     keyword.forEach((row, i) => {
-      scores[row] += keywordWeight / (k + i + 1);
+      const scale = shares.length ? shares[i] : 1;
+      scores[row] += (keywordWeight * scale) / (k + i + 1);
     });
   }
   return scores;
@@ -203,7 +218,11 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
     const dense = effective !== "keyword" && n ? denseRank(ctx.vectors[kind], qvec, Math.min(n, r.candidates)) : [];
     const keyword = effective !== "dense" ? ctx.bm25[kind].rank(terms, r.candidates).map((x) => x[0]) : [];
     const weight = effective === "keyword" ? 1 : w.keyword[kind] || 0;
-    return { scores: ownScores(n, dense.map((x) => x[0]), keyword, w.rrf_k, weight), cos: new Map(dense), dense };
+    // Fused with the dense ranking, a keyword rank counts by how much of the query it matches.
+    const shares =
+      dense.length && weight && w.coverage ? keyword.map((row) => ctx.bm25[kind].share(terms, row) ** w.coverage) : [];
+    const scores = ownScores(n, dense.map((x) => x[0]), keyword, w.rrf_k, weight, shares);
+    return { scores, cos: new Map(dense), dense };
   };
 
   const tech = ctx.index.kinds.technique;

@@ -23,3 +23,14 @@ def test_bm25_ranks_the_document_with_rare_terms_first() -> None:
 def test_no_shared_terms_gives_nothing() -> None:
     assert BM25(["alpha beta"]).rank("gamma", 5) == []
     assert BM25([]).rank("gamma", 5) == []
+
+
+def test_share_is_the_idf_weighted_part_of_the_query_a_document_contains() -> None:
+    index = BM25(["chest radiograph report", "brain MRI report", "speech to text dictation"])
+    assert index.share("radiograph report", 0) == 1.0
+    assert index.share("radiograph report", 2) == 0.0
+    rare, common = index.share("radiograph report", 0), index.share("radiograph report", 1)
+    assert 0.0 < common < 0.5 < rare  # `report` is in two documents, `radiograph` in one
+    assert common == index.idf("report") / (index.idf("radiograph") + index.idf("report"))
+    assert index.share("radiograph radiographs report", 1) == common  # each term once
+    assert index.share("the of", 0) == 0.0  # nothing left after the stop words

@@ -113,6 +113,17 @@ def test_own_scores_fuse_ranks_and_order_breaks_ties_by_row() -> None:
     assert order([0.1, 0.3, 0.3, 0.0]) == [1, 2, 0, 3]
 
 
+def test_a_keyword_rank_counts_by_its_share_of_the_query() -> None:
+    full = own_scores(3, dense=[0, 1], keyword=[1], k=60, keyword_weight=1.0)
+    shared = own_scores(3, [0, 1], [1], 60, 1.0, shares=[0.01])
+    assert full[1] > full[0]  # one common word of the query lifts row 1 past the closest row
+    assert shared[0] > shared[1]  # credited by its share, it does not
+    assert shared[1] == pytest.approx(1 / 62 + 0.01 / 61)
+    assert shared[2] == 0.0
+    with pytest.raises(ValueError, match="one share per keyword row"):
+        own_scores(3, [0], [1, 0], 60, 1.0, shares=[1.0])
+
+
 def test_the_reversed_technique_is_demoted_below_the_asked_one() -> None:
     own = [0.03, 0.02]  # the reversed technique is closer in meaning
     d = Direction(inputs=("mri",), outputs=("ct",))
