@@ -31,6 +31,17 @@ WORDS = [
 ]
 
 
+# example.org, the only host synthetic entries cite, counts as canonical.
+SOURCE_HOSTS = """\
+canonical:
+  - label: the publisher
+    hosts: [example.org]
+secondary: []
+rejected: []
+mixed: []
+"""
+
+
 def _dump(path: Path, data: object) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
@@ -44,6 +55,7 @@ def write_synthetic_catalog(
     for sub in ("techniques", "papers", "datasets", "demos"):
         (cat / sub).mkdir(parents=True, exist_ok=True)
     slugs = [f"mod-{i}" for i in range(modalities)]
+    (cat / "source_hosts.yaml").write_text(SOURCE_HOSTS, encoding="utf-8")
     _dump(
         cat / "modalities.yaml",
         {
@@ -80,6 +92,7 @@ def write_synthetic_catalog(
                 "description": "A synthetic technique used to measure the site build.\n\n"
                 "- one\n- two\n",
                 "applications": [{"text": "A synthetic application.", "maturity": "research"}],
+                "literature": {"checked": "2026-11-01", "note": "Synthetic: nothing was searched."},
                 "added": "2026-11-01",
             },
         )
@@ -117,7 +130,13 @@ def write_synthetic_catalog(
                 "techniques": sorted(set(rng.sample(tids, 1 + i % 2))),
                 "datasets": [datasets[i % len(datasets)]] if i % 4 == 0 else [],
                 "summary": f"A synthetic paper about {words[0]} models.",
-                "verified": [{"source": "https://example.org/", "date": "2026-11-01"}],
+                "verified": [
+                    {
+                        "source": "https://example.org/",
+                        "date": "2026-11-01",
+                        "fields": ["title", "authors"],
+                    }
+                ],
                 "added": f"2026-11-{1 + i % 28:02d}",
             },
         )
