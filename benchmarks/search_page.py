@@ -16,7 +16,8 @@ measure in a fresh browser context (empty HTTP cache and Cache API):
 The baseline, measured in the same run, is the page before search by meaning loaded on demand:
 `search.js` of `--baseline-ref` (default 7b9d718, the commit this work started from) served in a
 copy of the same site. A second table measures the options: onnxruntime-web's wasm builds in the
-pinned npm package and the model files (int8 against float32), raw and gzip bytes.
+pinned npm package and the model files (int8 against float32), raw and gzip bytes; their quality
+(int8 against float32 queries) is `benchmarks/search_quality.py --modes`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.site_browsing import chromium  # noqa: E402
 from tools.search.browser_export import GZIP_LEVEL, gzip_size  # noqa: E402
+from tools.search.config import packaged_model_dir  # noqa: E402
+from tools.search.errors import SearchError  # noqa: E402
 from tools.search.evaluate import load_queries  # noqa: E402
 
 QUERIES = ROOT / "benchmarks" / "data" / "search_queries.yaml"
@@ -68,7 +71,9 @@ try {
 ENTER_TIMER = """
 window.__enter = null; window.__drawn = null;
 document.addEventListener("keydown", (e) => { if (e.key === "Enter") window.__enter = performance.now(); }, true);
-window.addEventListener("mga-search-results", () => { if (window.__drawn === null) window.__drawn = performance.now(); });
+window.addEventListener("mga-search-results", () => {
+  if (window.__enter !== null && window.__drawn === null) window.__drawn = performance.now();
+});
 """
 
 
@@ -234,6 +239,14 @@ def options_rows() -> list[tuple[str, int, int]]:
         rows.append((f"runtime {path.name}", path.stat().st_size, gzip_size(path)))
     for path in sorted((ROOT / ".cache" / "search" / "onnx").rglob("*.onnx")):
         rows.append((f"model {path.parent.name}/{path.name}", path.stat().st_size, gzip_size(path)))
+    try:
+        fp32 = packaged_model_dir() / "model.safetensors"
+    except SearchError:
+        return rows
+    if fp32.is_file():
+        rows.append(
+            ("model float32 weights (model.safetensors)", fp32.stat().st_size, gzip_size(fp32))
+        )
     return rows
 
 

@@ -285,8 +285,9 @@ export function countSummary(out) {
   return `${parts.join(", ")} for ‘${shown}’`;
 }
 
+// Words as the reader typed them: space-separated chunks with a letter or digit ("x-ray" is one).
 function wordCount(text) {
-  return (String(text).match(/[\p{L}\p{N}]+/gu) || []).length;
+  return String(text).split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
 // The theme's own search (mkdocs-material's plugin) also reads `?q=` and opens its overlay on top
