@@ -261,6 +261,8 @@ function setStatus(root, mode, message, fraction) {
   state.mode = mode;
   const text = root.querySelector("[data-status-text]");
   const bar = root.querySelector("progress");
+  const box = root.querySelector(".mga-search__status");
+  if (box) box.hidden = !message && fraction === null;
   if (text) text.textContent = message;
   if (bar) {
     bar.hidden = fraction === null;
@@ -427,7 +429,7 @@ async function main() {
   if (sizeNote && state.index.download) {
     sizeNote.textContent = `Search by meaning downloads ${megabytes(state.index.download.gzip)} once (then it is cached); keyword matches need nothing more.`;
   }
-  setStatus(root, "keyword", "Keyword matches as you type; search by meaning starts when you search.", null);
+  setStatus(root, "keyword", "", null); // the download note above says what a search will fetch
   if (input.value.trim()) {
     await run({ submitted: true });
     beginSemantic();
