@@ -319,6 +319,7 @@ async function main() {
   let seq = 0;
   let shownMode = null; // the mode of the results on screen
   let held = null; // results by meaning kept back while the reader's focus is in the results
+  let lastOut = null; // the results on screen
   const announce = (text) => {
     if (announcer) announcer.textContent = text;
   };
@@ -328,6 +329,7 @@ async function main() {
     root.dataset.resultsMode = out.mode;
     root.dataset.resultsQuery = out.text;
     shownMode = out.mode;
+    lastOut = out;
     held = null;
     if (swap) swap.hidden = true;
     announce(`${switching ? "Showing results by meaning: " : ""}${countSummary(out)}.`);
@@ -338,6 +340,7 @@ async function main() {
     delete root.dataset.resultsQuery;
     root.dataset.resultsMode = "empty";
     shownMode = null;
+    lastOut = null;
     announce(message || "");
   };
   const run = async ({ submitted = false } = {}) => {
@@ -387,7 +390,8 @@ async function main() {
         console.warn(`MedGen Atlas search: search by meaning unavailable, keyword search only (${err.message})`);
         setStatus(root, "fallback", "", null);
         if (unavailable) unavailable.hidden = false;
-        announce(UNAVAILABLE);
+        const shown = lastOut ? `: ${countSummary(lastOut)}.` : ".";
+        announce(`${UNAVAILABLE.replace(/\.$/, "")}${shown}`);
       },
     );
   };
