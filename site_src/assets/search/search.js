@@ -46,11 +46,14 @@ async function fetchOk(url, options) {
   return resp;
 }
 
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function loadIndex() {
   const t0 = performance.now();
   const index = await (await fetchOk(new URL("index.json", ASSETS), { cache: "no-cache" })).json();
   index.stopwords = new Set(index.ranking.stopwords);
   for (const [kind, data] of Object.entries(index.kinds)) {
+    await nextTask(); // one task per kind, so typing never waits on the whole index
     state.bm25[kind] = new BM25(data.keyword, index.ranking.bm25.k1, index.ranking.bm25.b);
   }
   state.reader = new QueryReader(index.understanding);
