@@ -4,7 +4,8 @@
 
 Builds a bare page holding the search page's markup (site_src/search.md) and the real catalog's
 search assets (tools.search.browser_export), serves it on 127.0.0.1 and drives Debian's chromium:
-model load cold (empty browser cache) and cached (reload; Cache API), per-query latency (embed and
+model load cold (empty browser cache) and cached (reload; Cache API), started as a first search
+starts it (the Search page itself is measured as a reader meets it by `search_page.py`), per-query latency (embed and
 rank, measured in the page), bytes downloaded, and the browser's top 10 against the CLI's for every
 evaluation query. `--out` writes the browser's rankings for `search_quality.py --browser`.
 """
@@ -111,6 +112,9 @@ def run(out: Path | None = None) -> dict[str, Any]:
             for attempt in ("cold", "cached"):
                 received.clear()
                 page.goto(url) if attempt == "cold" else page.reload()
+                page.wait_for_function("window.mgaSearch && window.mgaSearch.state.index !== null")
+                # the page loads the model on the first search; start it as a search would
+                page.evaluate("window.mgaSearch.loadSemantic().catch(() => null)")
                 page.wait_for_function(ready, timeout=120_000)
                 timings = page.evaluate("window.mgaSearch.state.timings")
                 state = page.evaluate("document.getElementById('mga-search').dataset.state")

@@ -15,6 +15,9 @@ Files (under `assets/search/` of the built tree):
   model-<hash>.onnx          the encoder exported to ONNX and quantised int8 per channel
   tokenizer.json, tokenizer_config.json
   ort.wasm.bundle.min.mjs, ort-wasm-simd-threaded.wasm, tokenizers.min.mjs   (the runtime)
+index.json's `download` is what search by meaning fetches on top of the page (worker.js, the model,
+tokenizer, runtime and vectors): per file its bytes and its gzip size (level 6, as a static host
+compresses it), measured here from the files written, and their totals; the page states the total.
 Content-hashed names let browsers cache the model and vectors for good. The page's own code
 (`search.js`, `query.js`, `rank.js`, `search.css`) lives in `site_src/assets/search/` and is
 copied by render.
@@ -22,6 +25,7 @@ copied by render.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -35,13 +39,13 @@ from tools.search.config import KINDS
 from tools.search.engine import CANDIDATES, SearchEngine
 from tools.search.keyword import K1, STOPWORDS, B, tokenize
 from tools.search.onnx_export import export_browser_model
-from tools.search.runtime import runtime_files
+from tools.search.runtime import runtime_files, spec_dir
 from tools.search.texts import keyword_text
 from tools.site.urls import dataset_page, page_url, paper_page, technique_page
 
 FORMAT = 2
 MAX_TOKENS = 256
-PAGE_FILES = ("search.js", "query.js", "rank.js", "search.css")
+PAGE_FILES = ("search.js", "worker.js", "query.js", "rank.js", "search.css")
 """The page's own files in site_src/assets/search/ (copied with the assets)."""
 
 
@@ -55,6 +59,58 @@ def _file_digest(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()[:12]
+
+
+GZIP_LEVEL = 6
+"""The compression level of the stated download size (nginx's gzip_comp_level is 1 to 9; 6 is
+gzip's default and what most static hosts use)."""
+
+
+def gzip_size(path: Path, level: int = GZIP_LEVEL) -> int:
+    """Bytes of `path` gzip-compressed at `level`, streamed (the model is tens of MB)."""
+
+    class _Count:
+        n = 0
+
+        def write(self, data: bytes) -> int:
+            self.n += len(data)
+            return len(data)
+
+        def flush(self) -> None:
+            pass
+
+    counter = _Count()
+    with (
+        open(path, "rb") as fh,
+        gzip.GzipFile(fileobj=counter, mode="wb", compresslevel=level, mtime=0) as gz,
+    ):  # type: ignore[arg-type]
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            gz.write(chunk)
+    return counter.n
+
+
+def download_manifest(files: dict[str, Path], stage: Path) -> dict[str, Any]:
+    """`{"files": {name: {"bytes", "gzip"}}, "bytes", "gzip"}` for the given files; gzip sizes are
+    remembered in `stage/gzip-sizes.json` by name, size and modification time."""
+    memo_path = stage / "gzip-sizes.json"
+    try:
+        memo: dict[str, int] = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    out: dict[str, dict[str, int]] = {}
+    for name, path in sorted(files.items()):
+        stat = path.stat()
+        key = f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
+        if key not in memo:
+            memo[key] = gzip_size(path)
+        out[name] = {"bytes": stat.st_size, "gzip": memo[key]}
+    memo_path.write_text(json.dumps(memo, indent=0, sort_keys=True), encoding="utf-8")
+    return {
+        "files": out,
+        "bytes": sum(f["bytes"] for f in out.values()),
+        "gzip": sum(f["gzip"] for f in out.values()),
+        "gzip_level": GZIP_LEVEL,
+    }
 
 
 def _entry_meta(catalog: Catalog, kind: str, entry_id: str) -> dict[str, str]:
@@ -174,6 +230,11 @@ def search_asset_files(engine: SearchEngine) -> dict[str, Path]:
         "wasm_digest": _file_digest(files["ort-wasm-simd-threaded.wasm"]),
         "tokenizers": "tokenizers.min.mjs",
     }
+    semantic = dict(files)
+    worker = spec_dir(cfg.root) / "worker.js"
+    if worker.is_file():
+        semantic["worker.js"] = worker
+    index["download"] = download_manifest(semantic, stage)
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     staged_index = stage / "index.json"
     if not staged_index.is_file() or staged_index.read_text(encoding="utf-8") != text:

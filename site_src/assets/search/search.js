@@ -1,29 +1,38 @@
-// MedGen Atlas search page: semantic search with no server.
+// MedGen Atlas search page: keyword search at once, search by meaning on demand, no server.
 //
-// The query is embedded in the browser by the same encoder the CLI uses (all-MiniLM-L6-v2, exported
-// to ONNX and quantised int8 per channel, run by onnxruntime-web's WebAssembly build) and ranked
-// against the entries' vectors exported by tools/search/browser_export.py. Query understanding
-// (query.js) and ranking (rank.js) are pure modules mirroring tools/search/understand.py and
-// tools/search/rank.py; this file loads the files, embeds the query and draws the results.
-// Every file comes from this site (assets/search/); the model and runtime are kept in the Cache API.
-// While the model loads, and if it cannot load, keyword results are shown.
+// A visit loads only index.json (titles, summaries, the BM25 documents and the ranking tables) and
+// this page's modules: keyword results appear as the reader types. The first search (submitting
+// the form, a `?q=` address, or typing SEMANTIC_MIN_WORDS words) starts worker.js, a Web Worker
+// that fetches the encoder (all-MiniLM-L6-v2, int8 ONNX), onnxruntime-web's WebAssembly build
+// (one thread) and the entries' vectors, all from this site and kept in the Cache API. The main
+// thread only sends query text to the worker and gets the query's vector back; query.js and
+// rank.js (pure modules mirroring tools/search/understand.py and rank.py) rank here. Keyword
+// results stay until results by meaning are ready; the swap is announced in an aria-live region,
+// and deferred (with a button) while the reader's focus is inside the results. If the model
+// cannot load, keyword results stay with a visible note.
 
-import { BM25, halfToFloat, rankQuery } from "./rank.js";
+import { BM25, rankQuery } from "./rank.js";
 import { QueryReader, cleanQuery, normPhrase, tokenize } from "./query.js";
 
 const ASSETS = new URL("./", import.meta.url);
 const SITE = new URL("../../", import.meta.url);
-const CACHE_NAME = "medgen-atlas-search-v1";
 const TOP = 10;
+const TYPE_DELAY_MS = 120;
+/** Typing this many words (or submitting) starts the model download: shorter input is usually a
+ * name or a word that keyword search answers well, and most visits never pay for the model. */
+export const SEMANTIC_MIN_WORDS = 3;
+/** The model load fails when no progress arrives for this long (a stalled network, a hung worker). */
+const STALL_MS = 45_000;
+const UNAVAILABLE = "Search by meaning is unavailable; showing keyword matches.";
 
 const state = {
   index: null,
   vectors: {},
   bm25: {},
   reader: null,
-  session: null,
-  tokenizer: null,
-  ort: null,
+  worker: null,
+  semantic: null, // the promise of the model load, once started
+  ready: false,
   mode: "loading",
   timings: {},
   error: null,
@@ -37,16 +46,14 @@ async function fetchOk(url, options) {
   return resp;
 }
 
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function loadIndex() {
   const t0 = performance.now();
   const index = await (await fetchOk(new URL("index.json", ASSETS), { cache: "no-cache" })).json();
-  const stop = new Set(index.ranking.stopwords);
-  index.stopwords = stop;
+  index.stopwords = new Set(index.ranking.stopwords);
   for (const [kind, data] of Object.entries(index.kinds)) {
-    const raw = new Uint16Array(await (await fetchOk(new URL(data.vectors, ASSETS))).arrayBuffer());
-    const vec = new Float32Array(raw.length);
-    for (let i = 0; i < raw.length; i++) vec[i] = halfToFloat(raw[i]);
-    state.vectors[kind] = vec;
+    await nextTask(); // one task per kind, so typing never waits on the whole index
     state.bm25[kind] = new BM25(data.keyword, index.ranking.bm25.k1, index.ranking.bm25.b);
   }
   state.reader = new QueryReader(index.understanding);
@@ -54,112 +61,118 @@ async function loadIndex() {
   state.timings.index_ms = performance.now() - t0;
 }
 
-async function cachedBytes(url, onProgress) {
-  let cache = null;
-  try {
-    cache = await caches.open(CACHE_NAME);
-  } catch {
-    cache = null; // no Cache API (e.g. plain http on another host): the HTTP cache still helps
-  }
-  if (cache) {
-    const hit = await cache.match(url.href);
-    if (hit) {
-      const buf = await hit.arrayBuffer();
-      onProgress(buf.byteLength, buf.byteLength);
-      return { bytes: new Uint8Array(buf), cached: true };
-    }
-  }
-  const resp = await fetchOk(url);
-  const total = Number(resp.headers.get("content-length")) || 0;
-  const reader = resp.body.getReader();
-  const chunks = [];
-  let got = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    got += value.byteLength;
-    onProgress(got, total);
-  }
-  const bytes = new Uint8Array(got);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  if (cache) {
-    try {
-      for (const old of await cache.keys()) {
-        const name = new URL(old.url).pathname.split("/").pop();
-        if (name === url.pathname.split("/").pop() && old.url !== url.href) await cache.delete(old);
-        if (name.startsWith("model-") && old.url !== url.href && url.pathname.includes("model-")) {
-          await cache.delete(old);
-        }
-      }
-      await cache.put(url.href, new Response(bytes));
-    } catch {
-      // quota or private mode: the page still works, it just downloads again next time
-    }
-  }
-  return { bytes, cached: false };
+let nextId = 1;
+const pending = new Map(); // embed request id -> {resolve, reject}
+
+function failAll(error) {
+  for (const p of pending.values()) p.reject(error);
+  pending.clear();
 }
 
-async function loadModel(progress) {
-  const t0 = performance.now();
+// Start the worker once; resolves when the model and vectors are ready, rejects on any failure.
+function startSemantic(onProgress) {
+  if (state.semantic) return state.semantic;
   const idx = state.index;
-  const ortUrl = new URL(idx.runtime.ort, ASSETS);
-  const tokUrl = new URL(idx.runtime.tokenizers, ASSETS);
-  const [ort, tokmod] = await Promise.all([import(ortUrl.href), import(tokUrl.href)]);
-  const wasmUrl = new URL(`${idx.runtime.wasm}?v=${idx.runtime.wasm_digest}`, ASSETS);
-  const modelUrl = new URL(idx.model.file, ASSETS);
-  const sizes = { wasm: 0, model: idx.model.bytes };
-  const got = { wasm: 0, model: 0 };
-  const report = (part) => (n, total) => {
-    got[part] = n;
-    if (total) sizes[part] = total;
-    progress((got.wasm + got.model) / Math.max(1, sizes.wasm + sizes.model));
-  };
-  const [wasm, model, tokJson, tokConfig] = await Promise.all([
-    cachedBytes(wasmUrl, report("wasm")),
-    cachedBytes(modelUrl, report("model")),
-    fetchOk(new URL(idx.model.tokenizer, ASSETS)).then((r) => r.json()),
-    fetchOk(new URL(idx.model.tokenizer_config, ASSETS)).then((r) => r.json()),
-  ]);
-  ort.env.wasm.wasmBinary = wasm.bytes.buffer;
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.proxy = false;
-  state.session = await ort.InferenceSession.create(model.bytes, {
-    executionProviders: ["wasm"],
-    graphOptimizationLevel: "all",
+  state.timings.model_requested = performance.now();
+  state.semantic = new Promise((resolve, reject) => {
+    let stall = null;
+    const fail = (why) => {
+      clearTimeout(stall);
+      const error = new Error(why);
+      failAll(error);
+      if (state.worker) state.worker.terminate();
+      state.worker = null;
+      state.ready = false;
+      reject(error);
+    };
+    const arm = () => {
+      clearTimeout(stall);
+      stall = setTimeout(() => fail(`no progress for ${STALL_MS / 1000} s`), STALL_MS);
+    };
+    let worker;
+    try {
+      worker = new Worker(new URL("worker.js", ASSETS), { type: "module" });
+    } catch (err) {
+      fail(`the worker could not start (${err.message || err})`);
+      return;
+    }
+    state.worker = worker;
+    worker.onerror = (event) => {
+      event.preventDefault();
+      fail(`worker error: ${event.message || "the worker script failed"}`);
+    };
+    worker.onmessageerror = () => fail("a worker message could not be read");
+    worker.onmessage = (event) => {
+      const msg = event.data;
+      if (msg.type === "progress") {
+        arm();
+        onProgress(msg.fraction);
+      } else if (msg.type === "ready") {
+        clearTimeout(stall);
+        state.vectors = msg.vectors;
+        state.ready = true;
+        Object.assign(state.timings, msg.timings);
+        state.timings.model_ms = performance.now() - state.timings.model_requested;
+        resolve();
+      } else if (msg.type === "vector") {
+        const p = pending.get(msg.id);
+        pending.delete(msg.id);
+        if (p) p.resolve(msg.vector);
+      } else if (msg.type === "failed") {
+        if (msg.id === undefined) fail(msg.error);
+        else {
+          const p = pending.get(msg.id);
+          pending.delete(msg.id);
+          if (p) p.reject(new Error(msg.error));
+        }
+      }
+    };
+    arm();
+    const vectors = {};
+    for (const [kind, data] of Object.entries(idx.kinds)) vectors[kind] = data.vectors;
+    worker.postMessage({
+      type: "init",
+      assets: ASSETS.href,
+      model: idx.model,
+      runtime: { ...idx.runtime, wasm_bytes: idx.download?.files?.[idx.runtime.wasm]?.bytes || 0 },
+      vectors,
+    });
   });
-  state.tokenizer = new tokmod.Tokenizer(tokJson, tokConfig);
-  state.ort = ort;
-  state.timings.model_ms = performance.now() - t0;
-  state.timings.model_cached = wasm.cached && model.cached;
+  return state.semantic;
+}
+
+function embed(text) {
+  return new Promise((resolve, reject) => {
+    if (!state.worker) {
+      reject(new Error("the model is not loaded"));
+      return;
+    }
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    state.worker.postMessage({ type: "embed", id, text });
+  });
 }
 
 // ---------- ranking ----------
 
-async function embed(text) {
-  const maxTokens = state.index.model.max_tokens;
-  let ids = state.tokenizer.encode(text).ids;
-  if (ids.length > maxTokens) ids = ids.slice(0, maxTokens - 1).concat([ids[ids.length - 1]]);
-  const n = ids.length;
-  const input = new state.ort.Tensor("int64", BigInt64Array.from(ids, (x) => BigInt(x)), [1, n]);
-  const mask = new state.ort.Tensor("int64", new BigInt64Array(n).fill(1n), [1, n]);
-  const out = await state.session.run({ input_ids: input, attention_mask: mask });
-  return out.embedding.data;
-}
-
 // Rank every kind (or one) for a query; filters: {paper: {since: year|null, code: bool}}.
+// mode "keyword" ranks without the model; otherwise the model is used once it is ready.
 export async function search(query, { kind = null, top = TOP, mode = null, filters = {} } = {}) {
   const { text, notes, problem } = cleanQuery(query);
-  if (!text) return { text, notes: problem && String(query).trim() ? [problem] : [], results: {}, close: {}, mode: "empty", ms: 0 };
+  if (!text) return { text, notes: problem ? [problem] : [], problem, results: {}, close: {}, mode: "empty", ms: 0 };
   const t0 = performance.now();
-  const semantic = state.session !== null && mode !== "keyword";
   const u = state.reader.read(text);
   for (const [short, meaning] of u.expansions) notes.push(`“${short}” is read as ${meaning}.`);
-  const qvec = semantic ? await embed(u.text) : null;
+  let qvec = null;
+  if (state.ready && mode !== "keyword") {
+    try {
+      qvec = await embed(u.text);
+    } catch (err) {
+      qvec = null; // this query is ranked by keywords; the note says why
+      notes.push(`${UNAVAILABLE} (${err.message})`);
+    }
+  }
+  const semantic = qvec !== null;
   const kinds = kind ? [kind] : Object.keys(state.index.kinds);
   const ctx = { index: state.index, bm25: state.bm25, vectors: state.vectors };
   const { results, close } = rankQuery(ctx, u, normPhrase(u.text), qvec, kinds, top, {
@@ -167,7 +180,7 @@ export async function search(query, { kind = null, top = TOP, mode = null, filte
     filters: paperFilters(filters.paper),
   });
   const used = semantic ? mode || "semantic" : "keyword";
-  return { text, notes, results, close, understood: u, mode: used, ms: performance.now() - t0 };
+  return { text, notes, problem: null, results, close, understood: u, mode: used, ms: performance.now() - t0 };
 }
 
 function paperFilters(f) {
@@ -251,11 +264,35 @@ function setStatus(root, mode, message, fraction) {
   state.mode = mode;
   const text = root.querySelector("[data-status-text]");
   const bar = root.querySelector("progress");
+  const box = root.querySelector(".mga-search__status");
+  if (box) box.hidden = !message && fraction === null;
   if (text) text.textContent = message;
   if (bar) {
     bar.hidden = fraction === null;
     if (fraction !== null) bar.value = fraction;
   }
+}
+
+function megabytes(n) {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+const KIND_WORDS = { technique: "technique", paper: "paper", dataset: "dataset" };
+
+// "10 techniques, 10 papers, 3 datasets for ‘MRI to CT’" (the result lists' counts).
+export function countSummary(out) {
+  const parts = Object.keys(state.index.kinds).map((k) => plural((out.results[k] || []).length, KIND_WORDS[k] || k));
+  const shown = out.text.length > 80 ? `${out.text.slice(0, 77)}...` : out.text;
+  return `${parts.join(", ")} for ‘${shown}’`;
+}
+
+// Words as the reader typed them: space-separated chunks with a letter or digit ("x-ray" is one).
+function wordCount(text) {
+  return String(text).split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
 // The theme's own search (mkdocs-material's plugin) also reads `?q=` and opens its overlay on top
@@ -274,28 +311,118 @@ async function main() {
   if (!root) return;
   const form = root.querySelector("form");
   const input = root.querySelector("input[name=q]");
+  const announcer = root.querySelector("[data-announce]");
+  const unavailable = root.querySelector("[data-unavailable]");
+  const swap = root.querySelector("[data-swap]");
+  const columns = root.querySelector(".mga-search__columns");
   const params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
+  input.focus();
 
-  const run = async () => {
-    if (!state.index) return;
-    const out = await search(input.value, { filters: readFilters(root) });
+  let seq = 0;
+  let shownMode = null; // the mode of the results on screen
+  let held = null; // results by meaning kept back while the reader's focus is in the results
+  let lastOut = null; // the results on screen
+  const announce = (text) => {
+    if (announcer) announcer.textContent = text;
+  };
+  const draw = (out) => {
+    const switching = shownMode === "keyword" && out.mode !== "keyword";
     renderResults(root, out);
     root.dataset.resultsMode = out.mode;
+    root.dataset.resultsQuery = out.text;
+    shownMode = out.mode;
+    lastOut = out;
+    held = null;
+    if (swap) swap.hidden = true;
+    announce(`${switching ? "Showing results by meaning: " : ""}${countSummary(out)}.`);
     window.dispatchEvent(new CustomEvent("mga-search-results", { detail: out }));
   };
+  const clear = (message) => {
+    renderResults(root, { text: "", notes: message ? [message] : [], results: {}, close: {} });
+    delete root.dataset.resultsQuery;
+    root.dataset.resultsMode = "empty";
+    shownMode = null;
+    lastOut = null;
+    announce(message || "");
+  };
+  const run = async ({ submitted = false } = {}) => {
+    if (!state.index) return;
+    const mine = ++seq;
+    let out;
+    try {
+      out = await search(input.value, { filters: readFilters(root) });
+    } catch (err) {
+      console.warn(`MedGen Atlas search: ${err}`);
+      out = { text: "", notes: [`This query could not be searched (${err.message || err}).`], results: {}, close: {}, mode: "empty" };
+    }
+    if (mine !== seq) return; // a newer query is on its way
+    if (out.mode === "empty") {
+      clear(submitted || input.value.trim() ? out.notes.join(" ") : "");
+      return;
+    }
+    const switching = shownMode === "keyword" && out.mode !== "keyword";
+    if (switching && columns && columns.contains(document.activeElement)) {
+      held = out; // never pull the list out from under the reader
+      if (swap) swap.hidden = false;
+      announce("Results by meaning are ready: press “Show results by meaning” to see them.");
+      return;
+    }
+    draw(out);
+    closeThemeSearch(remember);
+  };
   const remember = () => {
-    if (!input.value) return;
     const url = new URL(window.location.href);
-    url.searchParams.set("q", input.value);
+    if (input.value) url.searchParams.set("q", input.value.slice(0, 2000));
+    else url.searchParams.delete("q");
     window.history.replaceState(null, "", url);
   };
+  const beginSemantic = () => {
+    if (state.semantic || !state.index) return;
+    const size = state.index.download ? ` (${megabytes(state.index.download.gzip)}, once)` : "";
+    setStatus(root, "model", `Keyword matches shown; loading search by meaning${size}...`, 0);
+    startSemantic((f) => {
+      if (!state.ready) setStatus(root, "model", `Loading search by meaning${size}: ${Math.round(f * 100)}%`, f);
+    }).then(
+      () => {
+        setStatus(root, "ready", "Search by meaning is ready: it runs in your browser, nothing is sent anywhere.", null);
+        if (input.value.trim()) run();
+      },
+      (err) => {
+        state.error = String(err);
+        console.warn(`MedGen Atlas search: search by meaning unavailable, keyword search only (${err.message})`);
+        setStatus(root, "fallback", "", null);
+        if (unavailable) unavailable.hidden = false;
+        const shown = lastOut ? `: ${countSummary(lastOut)}.` : ".";
+        announce(`${UNAVAILABLE.replace(/\.$/, "")}${shown}`);
+      },
+    );
+  };
+  window.mgaSearch.loadSemantic = () => {
+    beginSemantic();
+    return state.semantic;
+  };
+
+  let typing = null;
+  input.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => run(), TYPE_DELAY_MS);
+    if (wordCount(input.value) >= SEMANTIC_MIN_WORDS) beginSemantic();
+  });
   for (const control of root.querySelectorAll("[data-filter]")) control.addEventListener("change", () => run());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(typing);
     remember();
-    run();
+    run({ submitted: true });
+    if (input.value.trim()) beginSemantic();
   });
+  if (swap) {
+    swap.addEventListener("click", () => {
+      if (held) draw(held);
+      input.focus();
+    });
+  }
 
   setStatus(root, "loading", "Loading the search index...", null);
   try {
@@ -305,25 +432,16 @@ async function main() {
     setStatus(root, "error", `Search is unavailable: the index could not load (${err.message}).`, null);
     return;
   }
-  setStatus(root, "loading", "Keyword results shown; loading the semantic model (once; it is then cached)...", 0);
-  await run();
-  closeThemeSearch(remember);
-  let settled = false;
-  const progress = (f) => {
-    if (!settled) setStatus(root, "loading", `Loading the semantic model: ${Math.round(f * 100)}%`, f);
-  };
-  try {
-    await loadModel(progress);
-    settled = true;
-    setStatus(root, "ready", "Semantic search ready: runs in your browser, nothing is sent anywhere.", null);
-  } catch (err) {
-    settled = true;
-    state.error = String(err);
-    console.warn(`MedGen Atlas search: semantic model unavailable, keyword search only (${err})`);
-    setStatus(root, "fallback", "The semantic model could not load: showing keyword matches only.", null);
+  const sizeNote = root.querySelector("[data-download]");
+  if (sizeNote && state.index.download) {
+    sizeNote.textContent = `Search by meaning downloads ${megabytes(state.index.download.gzip)} once (then it is cached); keyword matches need nothing more.`;
   }
-  await run();
-  closeThemeSearch(remember);
+  setStatus(root, "keyword", "", null); // the download note above says what a search will fetch
+  if (input.value.trim()) {
+    await run({ submitted: true });
+    beginSemantic();
+  }
 }
 
-window.mgaSearch = { search, state, cleanQuery, tokenize, ready: main() };
+window.mgaSearch = { search, state, cleanQuery, tokenize, SEMANTIC_MIN_WORDS };
+window.mgaSearch.ready = main();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -50,6 +51,32 @@ def test_write_search_assets(search_root: Path, tmp_path: Path) -> None:
     assert tech["keyword"][i] == " ".join(tokenize(keyword_text(cat, "technique", "mri-to-ct")))
     assert tech["paths"][i] == "techniques/mri-to-ct/"
     assert 15_000_000 < index["model"]["bytes"] < 30_000_000
+    download = index["download"]
+    for name in (index["model"]["file"], index["runtime"]["wasm"], tech["vectors"], "worker.js"):
+        assert download["files"][name]["bytes"] == (out / name).stat().st_size
+    assert "index.json" not in download["files"] and "search.js" not in download["files"]
+    wasm = (out / index["runtime"]["wasm"]).read_bytes()
+    assert download["files"][index["runtime"]["wasm"]]["gzip"] == len(
+        gzip.compress(wasm, 6, mtime=0)
+    )
+    assert download["gzip"] == sum(f["gzip"] for f in download["files"].values())
+    assert download["bytes"] == sum(f["bytes"] for f in download["files"].values())
+
+
+def test_download_manifest_measures_the_files(tmp_path: Path) -> None:
+    from tools.search.browser_export import download_manifest, gzip_size
+
+    a, b = tmp_path / "a.bin", tmp_path / "b.txt"
+    a.write_bytes(bytes(range(256)) * 300)
+    b.write_text("word " * 5000, encoding="utf-8")
+    assert gzip_size(b) == len(gzip.compress(b.read_bytes(), 6, mtime=0))
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    manifest = download_manifest({"a.bin": a, "b.txt": b}, stage)
+    assert manifest["files"]["a.bin"] == {"bytes": 76_800, "gzip": gzip_size(a)}
+    assert manifest["gzip"] == gzip_size(a) + gzip_size(b) < manifest["bytes"] == 76_800 + 25_000
+    b.write_text("other " * 10, encoding="utf-8")  # a changed file is measured again
+    assert download_manifest({"b.txt": b}, stage)["files"]["b.txt"]["bytes"] == 60
 
 
 def test_int8_onnx_model_matches_sentence_transformers() -> None:
