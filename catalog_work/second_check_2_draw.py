@@ -4,11 +4,14 @@ Run from the second-check-2 worktree root:
     /work/main/.venv/bin/python catalog_work/second_check_2_draw.py
 Population: paper files added since 7b9d718 on each branch, at the pinned commits below (files
 already on main are counted only in the main pool). Each pool is sorted, then shuffled with its
-own seeded generator, and the first k files are taken; k is proportional to the pool size
-(largest remainder) with TOTAL files in all. Because each pool's order does not depend on k, the
-early first draw from main (the first files of main's order) is a prefix of the final draw.
+own seeded generator (main, whose pool was complete when checking began) or ranked by
+sha256("SEED:file") (the add-c/d/e pools, which were still growing, so that files arriving later
+do not reorder the earlier ones), and the first k files are taken; k is proportional to the pool
+size (largest remainder) with TOTAL files in all. Because each pool's order does not depend on k,
+the early first draw from main (the first files of main's order) is a prefix of the final draw.
 """
 
+import hashlib
 import random
 import subprocess
 
@@ -27,7 +30,15 @@ PINNED: dict[str, str] = {
 def added(head: str) -> list[str]:
     """Paper files added between BASE and head."""
     out = subprocess.run(
-        ["git", "diff", "--name-only", "--diff-filter=A", f"{BASE}..{head}", "--", "catalog/papers"],
+        [
+            "git",
+            "diff",
+            "--name-only",
+            "--diff-filter=A",
+            f"{BASE}..{head}",
+            "--",
+            "catalog/papers",
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -52,8 +63,10 @@ def main() -> None:
     for name, head in PINNED.items():
         pool = [f for f in added(head) if f not in seen]
         seen.update(pool)
-        rng = random.Random(f"{SEED}:{name}")
-        rng.shuffle(pool)
+        if name == "main":
+            random.Random(f"{SEED}:{name}").shuffle(pool)
+        else:
+            pool.sort(key=lambda f: hashlib.sha256(f"{SEED}:{f}".encode()).hexdigest())
         pools[name] = pool
     q = quotas({k: len(v) for k, v in pools.items()}, TOTAL)
     for name, pool in pools.items():
