@@ -17,7 +17,7 @@ import subprocess
 
 SEED = 20261202
 BASE = "7b9d718"
-TOTAL = 80
+TOTAL = 100
 # branch -> pinned commit (main = this branch's base, which holds add-a and add-b merged)
 PINNED: dict[str, str] = {
     "main": "50d0494",
