@@ -23,7 +23,7 @@ PINNED: dict[str, str] = {
     "main": "50d0494",
     "add-c": "b970ea9",
     "add-d": "49e2e20",
-    "add-e": "b68a778",
+    "add-e": "7e1c0b6",
 }
 
 
