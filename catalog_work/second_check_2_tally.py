@@ -56,14 +56,15 @@ def main() -> None:
     for f in missing:
         print("  missing:", f)
     print()
-    print("| field | " + " | ".join(VALUES) + " |")
-    print("|---|" + "---|" * len(VALUES))
+    print("| field | " + " | ".join(VALUES) + " | wrong rate | minor rate |")
+    print("|---|" + "---|" * (len(VALUES) + 2))
     for field in FIELDS:
         c = Counter(r[field] for r in used)
         bad = set(c) - set(VALUES)
         if bad:
             raise SystemExit(f"{TSV}: field {field}: unknown values {sorted(bad)}")
-        print(f"| {field} | " + " | ".join(str(c[v]) for v in VALUES) + " |")
+        rates = f" {c['wrong'] / n:.1%} | {c['minor'] / n:.1%} |"
+        print(f"| {field} | " + " | ".join(str(c[v]) for v in VALUES) + " |" + rates)
     print()
     wrong = [r for r in used if any(r[f] == "wrong" for f in FIELDS)]
     minor = [r for r in used if r not in wrong and any(r[f] == "minor" for f in FIELDS)]
