@@ -9,6 +9,9 @@ sha256("SEED:file") (the add-c/d/e pools, which were still growing, so that file
 do not reorder the earlier ones), and the first k files are taken; k is proportional to the pool
 size (largest remainder) with TOTAL files in all. Because each pool's order does not depend on k,
 the early first draw from main (the first files of main's order) is a prefix of the final draw.
+Final draw: 2026-12-02 13:35 UTC. The add-c/add-d/add-e heads were then exactly the pinned
+commits below, add-a (40bac73) and add-b (40ca315) had no files beyond main@50d0494, and main
+(f482216) had merged all of them: its 208 new files are exactly the union of the four pools.
 """
 
 import hashlib
