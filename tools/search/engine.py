@@ -233,6 +233,16 @@ class SearchEngine:
         own = own_scores(n, [r for r, _ in dense], keyword, self.weights.rrf_k, weight, shares)
         return own, dict(dense), [r for r, _ in dense], bm25
 
+    def _matching(self, own: Own, text: str, mode: Mode) -> list[bool] | None:
+        """Papers that match the query: close in meaning (at or above the paper no-match floor)
+        or found by its words; None (all) when there is no floor or no dense ranking."""
+        scores, cos, _, bm25 = own
+        floor = self.no_match_below.get("paper")
+        if floor is None or not cos:
+            return None
+        hits = {r for r, _ in bm25.rank(text, CANDIDATES)} if mode is not Mode.dense else set()
+        return [cos.get(r, 0.0) >= floor or r in hits for r in range(len(scores))]
+
     def _techniques(self, u: Understood, qvec: np.ndarray | None, mode: Mode) -> Techniques:
         """Every technique's score, prior and whether it is listed, with the paper ranking that
         voted for them (when `RankWeights.papers`)."""
@@ -250,7 +260,12 @@ class SearchEngine:
                 for i in self.index("paper").ids
             ]
             votes = paper_votes(
-                paper_own[0], paper_filed, len(techs), self.weights.papers_top, self.weights.rrf_k
+                paper_own[0],
+                paper_filed,
+                len(techs),
+                self.weights.papers_top,
+                self.weights.rrf_k,
+                self._matching(paper_own, u.text, mode),
             )
         scores, priors, listed = technique_scores(
             own[0], sources, targets, u.direction, self.reader.ancestors, self.weights, votes

@@ -144,11 +144,21 @@ def own_scores(
 
 
 def paper_votes(
-    paper_own: Sequence[float], filed: Sequence[Sequence[int]], n_techniques: int, top: int, k: int
+    paper_own: Sequence[float],
+    filed: Sequence[Sequence[int]],
+    n_techniques: int,
+    top: int,
+    k: int,
+    eligible: Sequence[bool] | None = None,
 ) -> list[float]:
     """Per technique row, its share (in [0, 1]) of the best `top` papers by their own score,
-    each paper weighted 1 / (k + its rank) and shared among the techniques it is filed under."""
-    ranked = [r for r in order(paper_own) if paper_own[r] > 0][:top]
+    each paper weighted 1 / (k + its rank) and shared among the techniques it is filed under.
+
+    Only `eligible` papers vote (those that match the query: close in meaning or by words), so a
+    technique with many papers gains nothing from papers that are merely the least far."""
+    ranked = [
+        r for r in order(paper_own) if paper_own[r] > 0 and (eligible is None or eligible[r])
+    ][:top]
     votes = [0.0] * n_techniques
     total = 0.0
     for rank, row in enumerate(ranked, start=1):

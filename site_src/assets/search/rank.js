@@ -185,9 +185,10 @@ function paperNames(titles) {
 }
 
 // Per technique row, its share of the best `top` papers by their own score (rank.py paper_votes).
-export function paperVotes(paperOwn, filed, nTechniques, top, k) {
+// Only `eligible` papers vote (null: all): those matching the query, close in meaning or by words.
+export function paperVotes(paperOwn, filed, nTechniques, top, k, eligible = null) {
   const ranked = order(paperOwn)
-    .filter((r) => paperOwn[r] > 0)
+    .filter((r) => paperOwn[r] > 0 && (!eligible || eligible[r]))
     .slice(0, top);
   const votes = new Array(nTechniques).fill(0);
   let total = 0;
@@ -222,7 +223,7 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
     const shares =
       dense.length && weight && w.coverage ? keyword.map((row) => ctx.bm25[kind].share(terms, row) ** w.coverage) : [];
     const scores = ownScores(n, dense.map((x) => x[0]), keyword, w.rrf_k, weight, shares);
-    return { scores, cos: new Map(dense), dense };
+    return { scores, cos: new Map(dense), dense, keyword };
   };
 
   const tech = ctx.index.kinds.technique;
@@ -232,7 +233,13 @@ export function rankQuery(ctx, u, normWords, qvec, kinds, top, { mode = null, fi
   let votes = new Array(t.scores.length).fill(0);
   if (papersWeight && ctx.index.kinds.paper.ids.length) {
     paperOwn = own("paper");
-    votes = paperVotes(paperOwn.scores, ctx.index.kinds.paper.techniques, t.scores.length, w.papers_top, w.rrf_k);
+    const floor = r.no_match_below.paper;
+    let eligible = null;
+    if (floor !== undefined && paperOwn.cos.size) {
+      const hits = new Set(paperOwn.keyword);
+      eligible = paperOwn.scores.map((_, row) => (paperOwn.cos.get(row) ?? 0) >= floor || hits.has(row));
+    }
+    votes = paperVotes(paperOwn.scores, ctx.index.kinds.paper.techniques, t.scores.length, w.papers_top, w.rrf_k, eligible);
   }
   const priors = tech.inputs.map((s, i) => directionPrior(d, s, tech.outputs[i], ancestors));
   const abouts = tech.inputs.map((s, i) => about(d, s, tech.outputs[i], ancestors));

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tools.search.rank import (
@@ -19,6 +21,7 @@ from tools.search.rank import (
 )
 from tools.search.understand import Direction
 
+REPO = Path(__file__).resolve().parents[3]
 ANCESTORS = {"x-ray": ("image",), "ct": ("image",), "mri": ("image",), "image": (), "text": ()}
 
 
@@ -78,6 +81,27 @@ def test_paper_votes_are_each_techniques_share_of_the_best_papers() -> None:
     assert sum(votes) == pytest.approx(1.0)
     assert paper_votes([0.03, 0.0, 0.02], [[0], [1], [0, 2]], 3, top=1, k=60) == [1.0, 0.0, 0.0]
     assert paper_votes([0.0], [[0]], 1, top=5, k=60) == [0.0]  # nothing matched: no votes
+
+
+def test_only_papers_that_match_the_query_vote() -> None:
+    # paper 0 is merely the least far (not eligible): paper 2 alone votes
+    votes = paper_votes([0.03, 0.0, 0.02], [[0], [1], [0, 2]], 3, 5, 60, [False, True, True])
+    assert votes == pytest.approx([0.5, 0.0, 0.5])
+    assert paper_votes([0.03], [[0]], 1, 5, 60, [False]) == [0.0]  # none matches: no votes
+
+
+@pytest.mark.slow
+def test_a_technique_gains_nothing_from_papers_that_do_not_match() -> None:
+    """On the browser fixture, every paper is far from a dictation query: x-ray-to-text's four
+    papers must not outvote audio-to-text's one (they did before votes required a match)."""
+    from tools.catalog.load import open_catalog
+    from tools.search.config import SearchConfig
+    from tools.search.engine import SearchEngine
+
+    root = REPO / "tests" / "browser" / "catalogs" / "basic"
+    engine = SearchEngine(open_catalog(root), SearchConfig(root=REPO, threads=1))
+    [first, *_] = engine.search("dictation software for doctors", "technique", 3)
+    assert first.id == "audio-to-text"
 
 
 def test_votes_lift_a_technique_and_list_it() -> None:
