@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from tools.catalog.checks import check_catalog, suggest
 from tools.catalog.errors import CatalogInvalid, UnknownEntry
-from tools.catalog.problems import Problem, Severity, errors
+from tools.catalog.problems import Problem, errors
 from tools.catalog.schema import (
     ENTRY_MODELS,
     UNSAFE_CHARS,
@@ -321,7 +321,7 @@ def load_hosts(root: Path) -> tuple[SourceHosts | None, list[Problem]]:
     path = root / HOSTS_FILE
     if not (path.exists() or path.is_symlink()):
         missing = f"{HOSTS_FILE} is missing: sources cannot be classified"
-        return None, [Problem(HOSTS_FILE, 1, "-", missing, Severity.warning)]
+        return None, [Problem(HOSTS_FILE, 1, "-", missing)]
     data, source, problems = parse_entry(SourceHostsFile, path, root)
     if data is None or source is None:
         return None, problems

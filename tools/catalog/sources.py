@@ -1,8 +1,8 @@
 """Classify a source address as canonical, secondary or rejected, from `catalog/source_hosts.yaml`.
 
 Rejected by rule, whatever the data file says: addresses with a user name (`user@host` hides the
-real host), hosts with a trailing dot, raw IP addresses, and look-alikes of a listed host (letters
-of other scripts folded to Latin ones give a listed host).
+real host), hosts with a trailing dot, raw IP addresses, `.`/`..` path segments, look-alikes of a listed host (letters of other scripts folded to Latin ones give a listed
+host) and any other internationalised host name not listed in the file.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from tools.catalog.problems import Problem
 from tools.catalog.schema_hosts import SourceHostsFile
@@ -89,14 +89,19 @@ class SourceHosts:
             host = (parts.hostname or "").lower()
         except ValueError:
             return Classified(HostClass.rejected, "not a valid address", url)
-        refused = _refused_by_rule(parts.netloc, host)
+        refused = _refused_by_rule(parts.netloc, host) or _refused_path(url)
         if refused:
             return Classified(HostClass.rejected, refused, host)
         ascii_host = host if host.isascii() else _ascii(host)
-        if "xn--" in ascii_host:  # an internationalised name: does it imitate a listed host?
+        if "xn--" in ascii_host:  # an internationalised name: listed as such, or rejected
             folded = _ascii(fold_confusables(_unicode(ascii_host)))
             if folded != ascii_host and self.rules_for(folded) is not None:
-                return Classified(HostClass.rejected, f"look-alike of {folded}", host)
+                return Classified(
+                    HostClass.rejected, f"look-alike of {folded} ({ascii_host})", host
+                )
+            if self.rules_for(ascii_host) is None:
+                why = f"a host in non-Latin or look-alike letters ({ascii_host}) that is not listed"
+                return Classified(HostClass.rejected, why, host)
         rules = self.rules_for(ascii_host)
         if rules is None:
             return Classified(HostClass.unclassified, "", host)
@@ -121,6 +126,16 @@ def _refused_by_rule(netloc: str, host: str) -> str | None:
         return f"a host with a trailing dot: write {host.rstrip('.')} without it"
     if ":" in host or _NUMERIC_HOST.match(host):  # IPv6, dotted or bare numbers (`3232235777`)
         return "a raw IP address, not a named site"
+    return None
+
+
+def _refused_path(url: str) -> str | None:
+    """Why an address is rejected for its path: `.`/`..` segments (also percent-encoded) point to
+    another page than the one the path prefix names."""
+    parts = urlsplit(url)
+    segments = unquote(parts.path).split("/")
+    if any(seg in (".", "..") for seg in segments):
+        return "the address has `.` or `..` path segments, which lead to another page"
     return None
 
 

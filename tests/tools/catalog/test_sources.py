@@ -118,16 +118,31 @@ def test_github_io_project_page_by_entry_kind(hosts: SourceHosts) -> None:
             "https://arxiv.org@evil.example/abs/1",
             "the address holds a user name (`user@host`), which hides the real host",
         ),
-        ("https://аrxiv.org/abs/1", "look-alike of arxiv.org"),  # a Cyrillic а
-        ("https://xn--rxiv-43d.org/abs/1", "look-alike of arxiv.org"),  # the same, in punycode
+        ("https://аrxiv.org/abs/1", "look-alike of arxiv.org (xn--rxiv-43d.org)"),  # Cyrillic а
+        ("https://xn--rxiv-43d.org/abs/1", "look-alike of arxiv.org (xn--rxiv-43d.org)"),
+        (  # a Latin alpha: no other script to fold, but not a listed host either
+            "https://\u0251rxiv.org/abs/1",
+            "a host in non-Latin or look-alike letters (xn--rxiv-p5b.org) that is not listed",
+        ),
+        (
+            "https://github.com/example/repo/../../evil/fake",
+            "the address has `.` or `..` path segments, which lead to another page",
+        ),
+        (
+            "https://github.com/example/repo/%2e%2e/%2E%2E/evil/fake",
+            "the address has `.` or `..` path segments, which lead to another page",
+        ),
     ],
 )
 def test_rejected_by_rule(hosts: SourceHosts, url: str, reason: str) -> None:
     assert _cls(hosts, url) == ("rejected", reason)
 
 
-def test_a_non_latin_host_that_imitates_nothing_is_only_unclassified(hosts: SourceHosts) -> None:
-    assert _cls(hosts, "https://münchen.de/x")[0] == "unclassified"
+def test_an_unlisted_internationalised_host_is_rejected(hosts: SourceHosts) -> None:
+    assert _cls(hosts, "https://münchen.de/x") == (
+        "rejected",
+        "a host in non-Latin or look-alike letters (xn--mnchen-3ya.de) that is not listed",
+    )
 
 
 def _hosts_file(root: Path, text: str) -> list[str]:
@@ -196,10 +211,11 @@ def test_a_bad_hosts_file_fails_validation_and_skips_the_provenance_checks(
     ]
 
 
-def test_a_missing_hosts_file_is_a_warning(catalog_root: Path) -> None:
+def test_a_missing_hosts_file_is_an_error(catalog_root: Path) -> None:
+    """Without it no source could be rejected: validation fails rather than passing everything."""
     (catalog_root / "catalog" / "source_hosts.yaml").unlink()
     _, problems = validate(catalog_root)
     assert [str(p) for p in problems] == [
-        "catalog/source_hosts.yaml:1: -: warning: catalog/source_hosts.yaml is missing: sources "
+        "catalog/source_hosts.yaml:1: -: catalog/source_hosts.yaml is missing: sources "
         "cannot be classified"
     ]
