@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from tools.catalog.ids import arxiv_year, doi_slug
+from tools.catalog.ids import arxiv_id_of_page, arxiv_year, doi_slug
 from tools.catalog.problems import Problem, Severity
 from tools.catalog.provenance import check_literature, check_provenance
 from tools.catalog.trust import check_dates, check_url_hosts, fold_confusables, path_problem
@@ -181,6 +181,7 @@ def check_papers(cat: Catalog) -> list[Problem]:
     """References, ids, duplicates and the consistency rules of paper entries."""
     out = []
     seen: dict[str, dict[str, str]] = {"arxiv": {}, "doi": {}, "title": {}}
+    by_arxiv = {p.arxiv: pid for pid, p in cat.papers.items() if p.arxiv}
     for pid, paper in cat.papers.items():
         src = cat.source("paper", pid)
         out += _ref_list(
@@ -192,6 +193,31 @@ def check_papers(cat: Catalog) -> list[Problem]:
         out += _paper_year(src, paper)
         out += _paper_authors_and_code(src, paper)
         out += check_summary(src, paper.summary, max_sentences=3)
+        out += _arxiv_of_sources(cat, src, pid, paper, by_arxiv)
+    return out
+
+
+def _arxiv_of_sources(
+    cat: Catalog, src: Source, pid: str, paper: Paper, by_arxiv: dict[str, str]
+) -> list[Problem]:
+    """A paper's sources name its own arXiv page: that id must be its `arxiv`, never another
+    paper's (a DOI-id entry citing arXiv page X is the same work as entry X)."""
+    out = []
+    for i, v in enumerate(paper.verified):
+        cited = arxiv_id_of_page(v.source)
+        if cited is None or cited == paper.arxiv:
+            continue
+        other = by_arxiv.get(cited)
+        field = f"verified[{i}].source"
+        if other is not None and other != pid:
+            where = cat.source("paper", other).path
+            out.append(_problem(src, field, f"cites arXiv {cited}, the id of `{where}`"))
+        elif not paper.arxiv:
+            message = (
+                f"cites arXiv {cited} but the paper has no `arxiv`: a paper on arXiv takes "
+                "its arXiv id (`arxiv` and id), the DOI stays in `doi`"
+            )
+            out.append(_problem(src, field, message))
     return out
 
 

@@ -20,3 +20,14 @@ def arxiv_year(arxiv_id: str) -> int | None:
         yy = int(old.group(1))
         return (1900 if yy > 90 else 2000) + yy
     return None
+
+
+_ARXIV_PAGE = re.compile(
+    r"^https?://(?:[a-z0-9-]+\.)*arxiv\.org/(?:abs|html|pdf)/(\d{4}\.\d{4,5})(?:v\d+)?\b", re.I
+)
+
+
+def arxiv_id_of_page(url: str) -> str | None:
+    """The arXiv id of an arXiv abstract, HTML or PDF page (ar5iv too), without version; else None."""
+    m = _ARXIV_PAGE.match(url)
+    return m.group(1) if m else None

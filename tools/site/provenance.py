@@ -43,6 +43,8 @@ class ProvenanceView:
     note_checked: dt.date | None = None
     indexes_only: bool = True
     """Whether every secondary source is an index (the page then says "indexes")."""
+    unconfirmed: tuple[str, ...] = ()
+    """A paper's `title`/`authors` that no shown source (of any class) confirmed."""
 
     @property
     def checked(self) -> dt.date | None:
@@ -87,6 +89,9 @@ def provenance_view(cat: Catalog, entry: Paper | Dataset) -> ProvenanceView:
             if all(s.label != name for s in view.secondary):
                 view.secondary.append(Link(name, url, v.date, tuple(v.fields)))
     view.sources = canonical_sources + other_sources
+    if isinstance(entry, Paper):
+        confirmed = {f for link in view.sources for f in link.fields}
+        view.unconfirmed = tuple(f for f in ("title", "authors") if f not in confirmed)
     return view
 
 

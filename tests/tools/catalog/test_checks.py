@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tools.catalog.checks import count_sentences, normalise_title, suggest
-from tools.catalog.ids import arxiv_year, doi_slug
+from tools.catalog.ids import arxiv_id_of_page, arxiv_year, doi_slug
 from tools.catalog.load import validate
 
 
@@ -30,6 +30,11 @@ def test_identifier_helpers() -> None:
     assert arxiv_year("2410.13823") == 2024
     assert arxiv_year("0704.0001") == 2007
     assert arxiv_year("hep-th/9901001") == 1999
+    assert arxiv_id_of_page("https://arxiv.org/abs/2402.08021v2") == "2402.08021"
+    assert arxiv_id_of_page("https://ar5iv.labs.arxiv.org/html/2012.13340") == "2012.13340"
+    assert arxiv_id_of_page("https://arxiv.org/pdf/1611.07004") == "1611.07004"
+    assert arxiv_id_of_page("https://github.com/x/arxiv.org/abs/2101.00001") is None
+    assert arxiv_id_of_page("https://arxiv.org/list/cs.CV/recent") is None
     assert normalise_title("Deep  Learning: A Survey!") == normalise_title("deep learning a survey")
     assert suggest("xray", ["x-ray", "ct"]) == " (did you mean `x-ray`?)"
     assert suggest("zzz", ["x-ray", "ct"]) == ""
@@ -226,3 +231,30 @@ def test_mixed_script_host_is_a_warning(catalog_root: Path) -> None:
         "url": "error: münchen.de is rejected (a host in non-Latin or look-alike letters "
         "(xn--mnchen-3ya.de) that is not listed); link the canonical page instead"
     }
+
+
+def test_a_doi_entry_citing_an_arxiv_page_must_take_its_arxiv_id(catalog_root: Path) -> None:
+    """The same work filed twice (arXiv id and DOI) is caught through the sources it cites."""
+    from tests.tools.conftest import PAPER
+
+    other = (
+        PAPER.replace('id: "2101.00001"', 'id: "10-1000-same-work"')
+        .replace('arxiv: "2101.00001"', 'doi: "10.1000/same.work"')
+        .replace("title: A Test Paper About Reports", "title: The Published Version")
+    )
+    path = catalog_root / "catalog" / "papers" / "10-1000-same-work.yaml"
+    path.write_text(other)
+    _, problems = validate(catalog_root)
+    found = [str(p) for p in problems if "cites arXiv" in p.message]
+    assert found == [
+        "catalog/papers/10-1000-same-work.yaml:14: verified[0].source: cites arXiv 2101.00001, "
+        "the id of `catalog/papers/2101.00001.yaml`"
+    ]
+    (catalog_root / "catalog" / "papers" / "2101.00001.yaml").unlink()
+    _, problems = validate(catalog_root)
+    found = [str(p) for p in problems if "cites arXiv" in p.message]
+    assert found == [
+        "catalog/papers/10-1000-same-work.yaml:14: verified[0].source: cites arXiv 2101.00001 but "
+        "the paper has no `arxiv`: a paper on arXiv takes its arXiv id (`arxiv` and id), the DOI "
+        "stays in `doi`"
+    ]

@@ -93,3 +93,38 @@ def test_the_note_is_shown_plainly(catalog_root: Path, tmp_path: Path) -> None:
         "only an index."
     ) in page
     assert "Also listed in indexes: " in page and "Checked against" not in page
+
+
+def test_unconfirmed_title_and_authors_are_said(catalog_root: Path, tmp_path: Path) -> None:
+    _with_sources(
+        catalog_root,
+        "verified:\n  - source: https://paperswithcode.com/paper/x\n    date: 2026-11-20\n"
+        "    fields: [summary]\n"
+        "no_canonical_source:\n  checked: 2026-11-21\n  note: Searched for the title; only an index.\n",
+    )
+    out = tmp_path / "docs"
+    render(open_catalog(catalog_root), out, site_root=REPO)
+    page = (out / "papers" / "2101.00001.md").read_text()
+    assert "(author list not confirmed by a recorded source: see Provenance)" in page
+    assert (
+        "<strong>Unconfirmed</strong>: no source recorded here confirms the title or the authors; "
+        "treat them as unchecked."
+    ) in page
+
+
+def test_a_note_beside_a_canonical_source_says_what_it_did_not_confirm(
+    catalog_root: Path, tmp_path: Path
+) -> None:
+    _with_sources(
+        catalog_root,
+        "verified:\n  - source: https://arxiv.org/abs/2101.00001\n    date: 2026-11-20\n"
+        "    fields: [title]\n  - source: https://paperswithcode.com/paper/x\n    date: 2026-11-20\n"
+        "    fields: [authors]\n"
+        "no_canonical_source:\n  checked: 2026-11-21\n  note: The arXiv excerpt showed no authors.\n",
+    )
+    out = tmp_path / "docs"
+    render(open_catalog(catalog_root), out, site_root=REPO)
+    page = (out / "papers" / "2101.00001.md").read_text()
+    assert "<strong>No canonical page confirmed the title and authors</strong>" in page
+    assert "No canonical page found" not in page and "Unconfirmed" not in page
+    assert "author list not confirmed" not in page  # an index confirmed them: shown as such
