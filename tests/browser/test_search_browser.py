@@ -158,6 +158,29 @@ def test_keyword_results_stay_when_the_model_cannot_load(page: Any, search_url: 
     assert [e for e in page.console_errors if "404" not in e] == []
 
 
+def test_a_substituted_model_download_is_refused_and_never_cached(
+    page: Any, search_url: str
+) -> None:
+    """A captive portal answers 200 with an HTML page: the size check refuses it, the page falls
+    back to keywords, and the bad copy is not kept for the next visit."""
+    page.route(
+        "**/model-*.onnx",
+        lambda route: route.fulfill(status=200, body="<html>Sign in to the Wi-Fi</html>"),
+    )
+    page.goto(search_url + "search/?q=chest+x-ray+report")
+    _wait(page, f"{ROOT}.dataset.state === 'fallback'")
+    assert page.locator("[data-unavailable]").is_visible()
+    cached = page.evaluate(
+        "async () => { const c = await caches.open('medgen-atlas-search-v1');"
+        " return (await c.keys()).map((r) => r.url); }"
+    )
+    assert not any(".onnx" in url for url in cached), cached
+    assert any(
+        "expected" in e and "bytes" in e
+        for e in [*page.console_errors, page.evaluate("window.mgaSearch.state.error || ''")]
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "shown"),
     [

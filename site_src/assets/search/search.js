@@ -69,6 +69,20 @@ function failAll(error) {
   pending.clear();
 }
 
+const EMBED_TIMEOUT_MS = 15_000;
+
+// The worker stopped answering after it was ready: search falls back to keywords and the page
+// says so (the "mga-search-lost" event), instead of every later query waiting for nothing.
+function lose(why) {
+  if (!state.ready && !state.worker) return;
+  state.ready = false;
+  if (state.worker) state.worker.terminate();
+  state.worker = null;
+  state.error = why;
+  failAll(new Error(why));
+  window.dispatchEvent(new CustomEvent("mga-search-lost", { detail: why }));
+}
+
 // Start the worker once; resolves when the model and vectors are ready, rejects on any failure.
 function startSemantic(onProgress) {
   if (state.semantic) return state.semantic;
@@ -148,7 +162,17 @@ function embed(text) {
       return;
     }
     const id = nextId++;
-    pending.set(id, { resolve, reject });
+    const timer = setTimeout(() => {
+      if (!pending.delete(id)) return;
+      const why = `the model did not answer within ${EMBED_TIMEOUT_MS / 1000} s`;
+      reject(new Error(why));
+      lose(why);
+    }, EMBED_TIMEOUT_MS);
+    const done = (fn) => (value) => {
+      clearTimeout(timer);
+      fn(value);
+    };
+    pending.set(id, { resolve: done(resolve), reject: done(reject) });
     state.worker.postMessage({ type: "embed", id, text });
   });
 }
@@ -215,7 +239,7 @@ function paperFacts(row) {
     a.href = `https://arxiv.org/abs/${data.arxiv[row]}`;
     box.append(a);
   }
-  if (data.code[row]) {
+  if (data.code[row] && /^https?:\/\//i.test(data.code[row])) {
     const a = el("a", "mga-hit__link", "code");
     a.href = data.code[row];
     box.append(a);
@@ -335,7 +359,8 @@ async function main() {
     lastOut = out;
     held = null;
     if (swap) swap.hidden = true;
-    announce(`${switching ? "Showing results by meaning: " : ""}${countSummary(out)}.`);
+    const notes = out.notes && out.notes.length ? ` ${out.notes.join(" ")}` : "";
+    announce(`${switching ? "Showing results by meaning: " : ""}${countSummary(out)}.${notes}`);
     window.dispatchEvent(new CustomEvent("mga-search-results", { detail: out }));
   };
   const clear = (message) => {
@@ -398,6 +423,11 @@ async function main() {
       },
     );
   };
+  window.addEventListener("mga-search-lost", () => {
+    setStatus(root, "fallback", "", null);
+    if (unavailable) unavailable.hidden = false;
+    announce(UNAVAILABLE);
+  });
   window.mgaSearch.loadSemantic = () => {
     beginSemantic();
     return state.semantic;
@@ -429,7 +459,9 @@ async function main() {
     await loadIndex();
   } catch (err) {
     state.error = String(err);
-    setStatus(root, "error", `Search is unavailable: the index could not load (${err.message}).`, null);
+    const message = `Search is unavailable: the index could not load (${err.message}).`;
+    setStatus(root, "error", message, null);
+    announce(message);
     return;
   }
   const sizeNote = root.querySelector("[data-download]");

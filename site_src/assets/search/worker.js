@@ -34,14 +34,19 @@ async function openCache() {
 
 // The bytes of a content-named file, from the Cache API when there, else fetched (with progress)
 // and stored; older versions of the same file are removed.
-async function cachedBytes(url, onProgress) {
+// `expected` (the build's byte count, 0: unknown) guards the cache: a short or substituted
+// download (a captive portal's HTML page, a cut connection) is refused, never stored.
+async function cachedBytes(url, onProgress, expected = 0) {
   const cache = await openCache();
   if (cache) {
     const hit = await cache.match(url.href);
     if (hit) {
       const buf = await hit.arrayBuffer();
-      onProgress(buf.byteLength, buf.byteLength);
-      return { bytes: new Uint8Array(buf), cached: true };
+      if (!expected || buf.byteLength === expected) {
+        onProgress(buf.byteLength, buf.byteLength);
+        return { bytes: new Uint8Array(buf), cached: true };
+      }
+      await cache.delete(url.href); // a bad copy from an older page: fetch it again
     }
   }
   const resp = await fetchOk(url);
@@ -61,6 +66,9 @@ async function cachedBytes(url, onProgress) {
   for (const c of chunks) {
     bytes.set(c, at);
     at += c.byteLength;
+  }
+  if (expected && got !== expected) {
+    throw new Error(`${url.pathname}: got ${got} bytes, expected ${expected} (an incomplete or substituted download)`);
   }
   if (cache) {
     try {
@@ -100,8 +108,8 @@ async function init(msg) {
   const [ortMod, tokMod, wasm, model, tokJson, tokConfig, ...vectors] = await Promise.all([
     import(at(msg.runtime.ort).href),
     import(at(msg.runtime.tokenizers).href),
-    cachedBytes(at(`${msg.runtime.wasm}?v=${msg.runtime.wasm_digest}`), report("wasm")),
-    cachedBytes(at(msg.model.file), report("model")),
+    cachedBytes(at(`${msg.runtime.wasm}?v=${msg.runtime.wasm_digest}`), report("wasm"), msg.runtime.wasm_bytes || 0),
+    cachedBytes(at(msg.model.file), report("model"), msg.model.bytes || 0),
     fetchOk(at(msg.model.tokenizer)).then((r) => r.json()),
     fetchOk(at(msg.model.tokenizer_config)).then((r) => r.json()),
     ...kinds.map((k) => loadVectors(at(msg.vectors[k]))),
@@ -110,10 +118,20 @@ async function init(msg) {
   ort.env.wasm.wasmBinary = wasm.bytes.buffer;
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
-  session = await ort.InferenceSession.create(model.bytes, {
-    executionProviders: ["wasm"],
-    graphOptimizationLevel: "all",
-  });
+  try {
+    session = await ort.InferenceSession.create(model.bytes, {
+      executionProviders: ["wasm"],
+      graphOptimizationLevel: "all",
+    });
+  } catch (err) {
+    // a copy that will not load must not stay cached, or every later visit fails the same way
+    const cache = await openCache();
+    if (cache) {
+      await cache.delete(at(msg.model.file).href);
+      await cache.delete(at(`${msg.runtime.wasm}?v=${msg.runtime.wasm_digest}`).href);
+    }
+    throw err;
+  }
   tokenizer = new tokMod.Tokenizer(tokJson, tokConfig);
   const out = {};
   kinds.forEach((k, i) => {
