@@ -150,7 +150,8 @@ def test_keyword_results_stay_when_the_model_cannot_load(page: Any, search_url: 
     note = page.locator("[data-unavailable]")
     assert note.is_visible()
     assert "Search by meaning is unavailable; showing keyword matches" in note.inner_text()
-    assert "unavailable" in _announced(page)
+    assert _announced(page).startswith("Keyword matches only: ")
+    assert note.get_attribute("role") == "alert"  # read out as it appears; not repeated below
     page.fill("#mga-q", "radiograph")
     page.press("#mga-q", "Enter")
     _wait(page, f"{ROOT}.dataset.resultsQuery === 'radiograph'")

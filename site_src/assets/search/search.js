@@ -419,14 +419,13 @@ async function main() {
         setStatus(root, "fallback", "", null);
         if (unavailable) unavailable.hidden = false;
         const shown = lastOut ? `: ${countSummary(lastOut)}.` : ".";
-        announce(`${UNAVAILABLE.replace(/\.$/, "")}${shown}`);
+        announce(`Keyword matches only${shown}`); // the note above (role="alert") says why
       },
     );
   };
   window.addEventListener("mga-search-lost", () => {
     setStatus(root, "fallback", "", null);
-    if (unavailable) unavailable.hidden = false;
-    announce(UNAVAILABLE);
+    if (unavailable) unavailable.hidden = false; // role="alert": read out when it appears
   });
   window.mgaSearch.loadSemantic = () => {
     beginSemantic();
