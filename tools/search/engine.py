@@ -231,16 +231,16 @@ class SearchEngine:
         if dense and weight and self.weights.coverage:  # fused: weak keyword evidence counts less
             shares = [bm25.share(text, r) ** self.weights.coverage for r in keyword]
         own = own_scores(n, [r for r, _ in dense], keyword, self.weights.rrf_k, weight, shares)
-        return own, dict(dense), [r for r, _ in dense], bm25
+        return own, dict(dense), [r for r, _ in dense], keyword, bm25
 
-    def _matching(self, own: Own, text: str, mode: Mode) -> list[bool] | None:
+    def _matching(self, own: Own) -> list[bool] | None:
         """Papers that match the query: close in meaning (at or above the paper no-match floor)
         or found by its words; None (all) when there is no floor or no dense ranking."""
-        scores, cos, _, bm25 = own
+        scores, cos, _, keyword, _ = own
         floor = self.no_match_below.get("paper")
         if floor is None or not cos:
             return None
-        hits = {r for r, _ in bm25.rank(text, CANDIDATES)} if mode is not Mode.dense else set()
+        hits = set(keyword)
         return [cos.get(r, 0.0) >= floor or r in hits for r in range(len(scores))]
 
     def _techniques(self, u: Understood, qvec: np.ndarray | None, mode: Mode) -> Techniques:
@@ -265,7 +265,7 @@ class SearchEngine:
                 len(techs),
                 self.weights.papers_top,
                 self.weights.rrf_k,
-                self._matching(paper_own, u.text, mode),
+                self._matching(paper_own),
             )
         scores, priors, listed = technique_scores(
             own[0], sources, targets, u.direction, self.reader.ancestors, self.weights, votes
@@ -283,13 +283,13 @@ class SearchEngine:
         if not self.index(kind).ids:
             return SearchResult([], True, u)
         if kind == "technique":
-            _, cos, dense, bm25 = tr.own
+            _, cos, dense, _, bm25 = tr.own
             scores, best, listed = tr.scores, list(range(len(techs))), tr.listed
         else:
             if kind == "paper" and tr.paper_own is not None:
-                own, cos, dense, bm25 = tr.paper_own
+                own, cos, dense, _, bm25 = tr.paper_own
             else:
-                own, cos, dense, bm25 = self._own(kind, u.text, qvec, mode)
+                own, cos, dense, _, bm25 = self._own(kind, u.text, qvec, mode)
             t_rank = [0] * len(techs)
             for rank, row in enumerate(t_order, start=1):
                 t_rank[row] = rank

@@ -36,8 +36,9 @@ class Hit:
         return {"id": self.id, "score": round(self.score, 6), "title": self.title}
 
 
-Own = tuple[list[float], dict[int, float], list[int], BM25]
-"""A kind's own ranking: score per row, cosine of the dense candidates, dense rows, its BM25."""
+Own = tuple[list[float], dict[int, float], list[int], list[int], BM25]
+"""A kind's own ranking: score per row, cosine of the dense candidates, dense rows, keyword rows,
+its BM25."""
 
 
 @dataclass

@@ -75,12 +75,17 @@ const EMBED_TIMEOUT_MS = 15_000;
 // says so (the "mga-search-lost" event), instead of every later query waiting for nothing.
 function lose(why) {
   if (!state.ready && !state.worker) return;
-  state.ready = false;
+  state.error = why;
+  stopWorker(new Error(why));
+  window.dispatchEvent(new CustomEvent("mga-search-lost", { detail: why }));
+}
+
+// End the worker (loading failed, or it stopped answering): pending requests fail with `error`.
+function stopWorker(error) {
+  failAll(error);
   if (state.worker) state.worker.terminate();
   state.worker = null;
-  state.error = why;
-  failAll(new Error(why));
-  window.dispatchEvent(new CustomEvent("mga-search-lost", { detail: why }));
+  state.ready = false;
 }
 
 // Start the worker once; resolves when the model and vectors are ready, rejects on any failure.
@@ -93,10 +98,7 @@ function startSemantic(onProgress) {
     const fail = (why) => {
       clearTimeout(stall);
       const error = new Error(why);
-      failAll(error);
-      if (state.worker) state.worker.terminate();
-      state.worker = null;
-      state.ready = false;
+      stopWorker(error);
       reject(error);
     };
     const arm = () => {

@@ -105,11 +105,13 @@ async function init(msg) {
     self.postMessage({ type: "progress", fraction: (got.wasm + got.model) / Math.max(1, sizes.wasm + sizes.model) });
   };
   const kinds = Object.keys(msg.vectors);
+  const wasmUrl = at(`${msg.runtime.wasm}?v=${msg.runtime.wasm_digest}`);
+  const modelUrl = at(msg.model.file);
   const [ortMod, tokMod, wasm, model, tokJson, tokConfig, ...vectors] = await Promise.all([
     import(at(msg.runtime.ort).href),
     import(at(msg.runtime.tokenizers).href),
-    cachedBytes(at(`${msg.runtime.wasm}?v=${msg.runtime.wasm_digest}`), report("wasm"), msg.runtime.wasm_bytes || 0),
-    cachedBytes(at(msg.model.file), report("model"), msg.model.bytes || 0),
+    cachedBytes(wasmUrl, report("wasm"), msg.runtime.wasm_bytes || 0),
+    cachedBytes(modelUrl, report("model"), msg.model.bytes || 0),
     fetchOk(at(msg.model.tokenizer)).then((r) => r.json()),
     fetchOk(at(msg.model.tokenizer_config)).then((r) => r.json()),
     ...kinds.map((k) => loadVectors(at(msg.vectors[k]))),
@@ -127,8 +129,8 @@ async function init(msg) {
     // a copy that will not load must not stay cached, or every later visit fails the same way
     const cache = await openCache();
     if (cache) {
-      await cache.delete(at(msg.model.file).href);
-      await cache.delete(at(`${msg.runtime.wasm}?v=${msg.runtime.wasm_digest}`).href);
+      await cache.delete(modelUrl.href);
+      await cache.delete(wasmUrl.href);
     }
     throw err;
   }

@@ -33,6 +33,13 @@ def _with_sources(root: Path, sources: str = SOURCES) -> None:
     path.write_text(text[:start] + sources + text[end:])
 
 
+def _rendered_page(root: Path, tmp_path: Path) -> str:
+    """The fixture paper's page, rendered from the catalog at `root`."""
+    out = tmp_path / "docs"
+    render(open_catalog(root), out, site_root=REPO)
+    return (out / "papers" / "2101.00001.md").read_text()
+
+
 def test_canonical_kinds_secondary_and_details(catalog_root: Path) -> None:
     _with_sources(catalog_root)
     cat = open_catalog(catalog_root)
@@ -64,9 +71,7 @@ def test_a_rejected_source_is_never_shown(catalog_root: Path) -> None:
 
 def test_the_page_says_what_was_checked(catalog_root: Path, tmp_path: Path) -> None:
     _with_sources(catalog_root)
-    out = tmp_path / "docs"
-    render(open_catalog(catalog_root), out, site_root=REPO)
-    page = (out / "papers" / "2101.00001.md").read_text()
+    page = _rendered_page(catalog_root, tmp_path)
     assert (
         'Checked against <a href="https://arxiv.org/abs/2101.00001" rel="noopener nofollow">arXiv</a>'
         ' and <a href="https://github.com/example/repo/blob/main/README.md" rel="noopener nofollow">'
@@ -85,9 +90,7 @@ def test_the_note_is_shown_plainly(catalog_root: Path, tmp_path: Path) -> None:
         "verified:\n  - source: https://paperswithcode.com/paper/x\n    date: 2026-11-20\n"
         "no_canonical_source:\n  checked: 2026-11-21\n  note: Searched for the title; only an index.\n",
     )
-    out = tmp_path / "docs"
-    render(open_catalog(catalog_root), out, site_root=REPO)
-    page = (out / "papers" / "2101.00001.md").read_text()
+    page = _rendered_page(catalog_root, tmp_path)
     assert (
         "<strong>No canonical page found</strong> (searched 2026-11-21): Searched for the title; "
         "only an index."
@@ -102,9 +105,7 @@ def test_unconfirmed_title_and_authors_are_said(catalog_root: Path, tmp_path: Pa
         "    fields: [summary]\n"
         "no_canonical_source:\n  checked: 2026-11-21\n  note: Searched for the title; only an index.\n",
     )
-    out = tmp_path / "docs"
-    render(open_catalog(catalog_root), out, site_root=REPO)
-    page = (out / "papers" / "2101.00001.md").read_text()
+    page = _rendered_page(catalog_root, tmp_path)
     assert "(author list not confirmed by a recorded source: see Provenance)" in page
     assert (
         "<strong>Unconfirmed</strong>: no source recorded here confirms the title or the authors; "
@@ -122,9 +123,7 @@ def test_a_note_beside_a_canonical_source_says_what_it_did_not_confirm(
         "    fields: [authors]\n"
         "no_canonical_source:\n  checked: 2026-11-21\n  note: The arXiv excerpt showed no authors.\n",
     )
-    out = tmp_path / "docs"
-    render(open_catalog(catalog_root), out, site_root=REPO)
-    page = (out / "papers" / "2101.00001.md").read_text()
+    page = _rendered_page(catalog_root, tmp_path)
     assert "<strong>No canonical page confirmed the title and authors</strong>" in page
     assert "No canonical page found" not in page and "Unconfirmed" not in page
     assert "author list not confirmed" not in page  # an index confirmed them: shown as such
